@@ -1,0 +1,1 @@
+//! The write side: event store back ends, command handlers and process managers.

@@ -1,0 +1,1 @@
+//! The child record aggregate.

@@ -1,0 +1,1 @@
+//! What every domain event has in common.

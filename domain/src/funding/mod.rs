@@ -1,0 +1,1 @@
+//! The Pupil Premium Plus budget aggregate (one LA, one financial year).

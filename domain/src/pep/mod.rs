@@ -1,0 +1,1 @@
+//! The PEP document aggregate.

@@ -1,0 +1,1 @@
+//! A given/when/then harness for deciders.

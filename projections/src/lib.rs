@@ -1,0 +1,1 @@
+//! Read models built by projectors from the event log.
