@@ -84,7 +84,10 @@ pub struct Actor {
 impl Actor {
     /// An actor acting in a role.
     pub fn new(id: impl Into<String>, role: Role) -> Self {
-        Self { id: id.into(), role }
+        Self {
+            id: id.into(),
+            role,
+        }
     }
 }
 

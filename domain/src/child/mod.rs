@@ -1,1 +1,39 @@
-//! The child record aggregate.
+//! The child record aggregate (`child-<uuid>` stream): identity, care episodes and placements
+//! (SSDA903), education settings, the people around the child, education facts, and which PEP
+//! is open. It enforces "one open PEP per child at a time".
+
+mod commands;
+mod decide;
+mod episode;
+mod events;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use commands::ChildCommand;
+pub use decide::{ChildError, decide};
+pub use episode::{EpisodeChange, EpisodeError, REASON_CEASED_CONTINUES, Ssda903Episode};
+pub use events::{
+    AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, LeavingReason,
+    SenProvision, Sex,
+};
+pub use state::{ChildState, DataQualityIssue, Registration, SettingSpell};
+
+/// The child record as a [`crate::event::Decider`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChildDecider;
+
+impl crate::event::Decider for ChildDecider {
+    type State = ChildState;
+    type Command = ChildCommand;
+    type Event = ChildEvent;
+    type Error = ChildError;
+
+    fn decide(state: &ChildState, command: ChildCommand) -> Result<Vec<ChildEvent>, ChildError> {
+        decide(state, command)
+    }
+
+    fn evolve(state: ChildState, event: &ChildEvent) -> ChildState {
+        state.evolve(event)
+    }
+}

@@ -1,0 +1,313 @@
+//! The child record's business rules.
+
+use super::commands::ChildCommand;
+use super::episode::{EpisodeChange, EpisodeError, Ssda903Episode};
+use super::events::{ChildEvent, ExclusionKind};
+use super::state::ChildState;
+use crate::ids::PepId;
+use chrono::NaiveDate;
+use thiserror::Error;
+
+/// Why a child command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ChildError {
+    /// Register on a record that exists.
+    #[error("the child is already registered")]
+    AlreadyRegistered,
+    /// Any other command on a record that does not exist.
+    #[error("the child is not registered")]
+    NotRegistered,
+    /// A required text field was empty.
+    #[error("{field} must not be empty")]
+    EmptyField {
+        /// The field.
+        field: &'static str,
+    },
+    /// The episode row is malformed.
+    #[error("invalid episode: {0}")]
+    InvalidEpisode(EpisodeError),
+    /// A change of setting without saying why the current one is left.
+    #[error("a reason for leaving the current setting is required")]
+    MissingLeavingReason,
+    /// A new setting starting before the current one did.
+    #[error(
+        "the new setting starts on {started_on}, before the current setting started on {current_started_on}"
+    )]
+    StartsBeforeCurrentSetting {
+        /// Requested start.
+        started_on: NaiveDate,
+        /// Current setting's start.
+        current_started_on: NaiveDate,
+    },
+    /// A period that ends before it starts.
+    #[error("the period ends on {end} before it starts on {start}")]
+    PeriodEndsBeforeStart {
+        /// Start.
+        start: NaiveDate,
+        /// End.
+        end: NaiveDate,
+    },
+    /// Attendance figures that cannot all be true.
+    #[error("attendance figures are inconsistent: {0}")]
+    InconsistentAttendance(&'static str),
+    /// A suspension without a length, or a permanent exclusion with one.
+    #[error("a suspension needs a length in days of at least 1; a permanent exclusion has none")]
+    InvalidExclusionLength,
+    /// Opening a PEP while another is open.
+    #[error("PEP {open} is still open; complete or withdraw it before opening another")]
+    PepAlreadyOpen {
+        /// The open PEP.
+        open: PepId,
+    },
+    /// Opening a PEP for a child who is not looked after.
+    #[error("the child is not looked after, so no PEP can be opened")]
+    NotInCare,
+    /// Reusing a PEP id.
+    #[error("PEP id {0} is already used for this child")]
+    DuplicatePepId(PepId),
+    /// Closing a PEP that is not the open one.
+    #[error("PEP {0} is not the child's open PEP")]
+    PepNotOpen(PepId),
+}
+
+fn require_text(value: &str, field: &'static str) -> Result<(), ChildError> {
+    if value.trim().is_empty() {
+        Err(ChildError::EmptyField { field })
+    } else {
+        Ok(())
+    }
+}
+
+fn require_registered(state: &ChildState) -> Result<(), ChildError> {
+    if state.registration.is_none() {
+        return Err(ChildError::NotRegistered);
+    }
+    Ok(())
+}
+
+/// Decides a child command.
+pub fn decide(state: &ChildState, command: ChildCommand) -> Result<Vec<ChildEvent>, ChildError> {
+    if !matches!(command, ChildCommand::Register { .. }) {
+        require_registered(state)?;
+    }
+    match command {
+        ChildCommand::Register {
+            child_id,
+            la,
+            la_child_id,
+            details,
+        } => {
+            if state.registration.is_some() {
+                return Err(ChildError::AlreadyRegistered);
+            }
+            require_text(&la_child_id, "la_child_id")?;
+            Ok(vec![ChildEvent::Registered {
+                child_id,
+                la,
+                la_child_id,
+                details,
+            }])
+        }
+        ChildCommand::UpdateDetails { details } => {
+            if state.details.as_ref() == Some(&details) {
+                return Ok(vec![]);
+            }
+            Ok(vec![ChildEvent::DetailsUpdated { details }])
+        }
+        ChildCommand::RecordEpisode { episode } => decide_episode(state, episode),
+        ChildCommand::ChangeEducationSetting {
+            setting,
+            started_on,
+            leaving_reason,
+            leaving_detail,
+        } => {
+            require_text(&setting.name, "setting.name")?;
+            let current = state.current_setting();
+            if let Some(current) = current {
+                if current.setting == setting && current.started_on == started_on {
+                    // The same change sent again: already recorded.
+                    return Ok(vec![]);
+                }
+                if leaving_reason.is_none() {
+                    return Err(ChildError::MissingLeavingReason);
+                }
+                if started_on < current.started_on {
+                    return Err(ChildError::StartsBeforeCurrentSetting {
+                        started_on,
+                        current_started_on: current.started_on,
+                    });
+                }
+            }
+            Ok(vec![ChildEvent::EducationSettingChanged {
+                setting,
+                started_on,
+                previous: current.map(|spell| spell.setting.clone()),
+                leaving_reason: current.and(leaving_reason),
+                leaving_detail: current.and(leaving_detail),
+            }])
+        }
+        ChildCommand::AssignPerson { role, person, from } => {
+            require_text(&person.id, "person.id")?;
+            require_text(&person.name, "person.name")?;
+            if state.people.get(&role) == Some(&person) {
+                return Ok(vec![]);
+            }
+            Ok(vec![ChildEvent::PersonAssigned { role, person, from }])
+        }
+        ChildCommand::RecordSenStatus {
+            provision,
+            effective_from,
+            detail,
+        } => Ok(vec![ChildEvent::SenStatusRecorded {
+            provision,
+            effective_from,
+            detail,
+        }]),
+        ChildCommand::RecordAttendance {
+            period_start,
+            period_end,
+            possible_sessions,
+            attended_sessions,
+            unauthorised_absence_sessions,
+        } => {
+            if period_end < period_start {
+                return Err(ChildError::PeriodEndsBeforeStart {
+                    start: period_start,
+                    end: period_end,
+                });
+            }
+            if possible_sessions == 0 {
+                return Err(ChildError::InconsistentAttendance(
+                    "possible_sessions must be at least 1",
+                ));
+            }
+            if attended_sessions > possible_sessions {
+                return Err(ChildError::InconsistentAttendance(
+                    "attended_sessions exceeds possible_sessions",
+                ));
+            }
+            if unauthorised_absence_sessions > possible_sessions - attended_sessions {
+                return Err(ChildError::InconsistentAttendance(
+                    "unauthorised absences exceed the sessions missed",
+                ));
+            }
+            Ok(vec![ChildEvent::AttendanceRecorded {
+                period_start,
+                period_end,
+                possible_sessions,
+                attended_sessions,
+                unauthorised_absence_sessions,
+            }])
+        }
+        ChildCommand::RecordExclusion {
+            kind,
+            start_date,
+            days,
+            reason,
+        } => {
+            require_text(&reason, "reason")?;
+            let length_ok = match kind {
+                ExclusionKind::Suspension => days.is_some_and(|days| days >= 1),
+                ExclusionKind::PermanentExclusion => days.is_none(),
+            };
+            if !length_ok {
+                return Err(ChildError::InvalidExclusionLength);
+            }
+            Ok(vec![ChildEvent::ExclusionRecorded {
+                kind,
+                start_date,
+                days,
+                reason,
+            }])
+        }
+        ChildCommand::RecordAttainment {
+            subject,
+            assessment,
+            result,
+            assessed_on,
+            on_track,
+        } => {
+            require_text(&subject, "subject")?;
+            require_text(&assessment, "assessment")?;
+            require_text(&result, "result")?;
+            Ok(vec![ChildEvent::AttainmentRecorded {
+                subject,
+                assessment,
+                result,
+                assessed_on,
+                on_track,
+            }])
+        }
+        ChildCommand::OpenPep {
+            pep_id,
+            kind,
+            trigger,
+            opened_on,
+        } => {
+            if let Some(open) = state.open_pep {
+                return Err(ChildError::PepAlreadyOpen { open });
+            }
+            if state.peps.contains(&pep_id) {
+                return Err(ChildError::DuplicatePepId(pep_id));
+            }
+            if !state.in_care() {
+                return Err(ChildError::NotInCare);
+            }
+            Ok(vec![ChildEvent::PepOpened {
+                pep_id,
+                kind,
+                trigger,
+                opened_on,
+            }])
+        }
+        ChildCommand::ClosePep {
+            pep_id,
+            closed_on,
+            completed,
+        } => {
+            if state.open_pep != Some(pep_id) {
+                return Err(ChildError::PepNotOpen(pep_id));
+            }
+            Ok(vec![ChildEvent::PepClosed {
+                pep_id,
+                closed_on,
+                completed,
+            }])
+        }
+    }
+}
+
+/// An episode row is new, a repeat, a closure or a correction of the row with its start date.
+/// A repeat yields no events, so replaying a whole extract changes nothing.
+fn decide_episode(
+    state: &ChildState,
+    episode: Ssda903Episode,
+) -> Result<Vec<ChildEvent>, ChildError> {
+    episode.check_shape().map_err(ChildError::InvalidEpisode)?;
+    match state.episodes.get(&episode.start_date) {
+        None => Ok(vec![match episode.change() {
+            EpisodeChange::StartedCare => ChildEvent::CareEpisodeStarted { episode },
+            EpisodeChange::LegalStatusOnly => ChildEvent::LegalStatusChanged { episode },
+            EpisodeChange::Placement => ChildEvent::PlacementChanged { episode },
+        }]),
+        Some(known) if *known == episode => Ok(vec![]),
+        Some(known) => {
+            let only_closed = known.end_date.is_none()
+                && Ssda903Episode {
+                    end_date: None,
+                    reason_ceased: None,
+                    ..episode.clone()
+                } == *known;
+            match (only_closed, episode.end_date, episode.reason_ceased.clone()) {
+                (true, Some(end_date), Some(reason_ceased)) => {
+                    Ok(vec![ChildEvent::CareEpisodeEnded {
+                        start_date: episode.start_date,
+                        end_date,
+                        reason_ceased,
+                    }])
+                }
+                _ => Ok(vec![ChildEvent::CareEpisodeCorrected { episode }]),
+            }
+        }
+    }
+}

@@ -1,0 +1,528 @@
+//! The PEP's business rules: who may write what, what makes a target SMART, and the workflow.
+
+use super::commands::PepCommand;
+use super::events::PepEvent;
+use super::state::PepState;
+use super::types::{PepSection, PepStatus};
+use crate::actor::{PersonRef, Role};
+use crate::ids::{ActionId, MeetingId, TargetId};
+use chrono::NaiveDate;
+use thiserror::Error;
+
+/// Why a PEP command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PepError {
+    /// Initiate on a PEP that exists.
+    #[error("the PEP has already been initiated")]
+    AlreadyInitiated,
+    /// Any other command before initiation.
+    #[error("the PEP has not been initiated")]
+    NotInitiated,
+    /// A change to a PEP whose content is locked.
+    #[error("the PEP is {status:?}; its content can no longer change")]
+    Locked {
+        /// Current status.
+        status: PepStatus,
+    },
+    /// A role writing a section it may not write.
+    #[error("the {section} section belongs to the {owner} role; a {by} may not {verb} it")]
+    NotSectionOwner {
+        /// The section's wire name.
+        section: &'static str,
+        /// Its owner.
+        owner: Role,
+        /// The role that tried.
+        by: Role,
+        /// "draft" or "complete".
+        verb: &'static str,
+    },
+    /// Completing a section with no text.
+    #[error("the {0} section has no content to complete")]
+    SectionEmpty(&'static str),
+    /// A required text field was empty.
+    #[error("{field} must not be empty")]
+    EmptyField {
+        /// The field.
+        field: &'static str,
+    },
+    /// An id used twice.
+    #[error("{kind} {id} already exists in this PEP")]
+    DuplicateId {
+        /// What kind of thing.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A meeting, target or action the PEP does not have.
+    #[error("{kind} {id} is not part of this PEP")]
+    Unknown {
+        /// What kind of thing.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// Recording a meeting twice.
+    #[error("meeting {0} has already been held")]
+    MeetingAlreadyHeld(MeetingId),
+    /// A child who did not attend, without saying why.
+    #[error("the child did not attend: record why in child_absence_reason")]
+    MissingAbsenceReason,
+    /// A target that is not SMART.
+    #[error("the target is not SMART: {0}")]
+    NotSmart(&'static str),
+    /// A second review of the same target.
+    #[error("target {0} has already been reviewed")]
+    TargetAlreadyReviewed(TargetId),
+    /// A due date before the day something was agreed.
+    #[error("due date {due_on} is before {agreed_on}")]
+    DueBeforeAgreed {
+        /// Agreed or set on.
+        agreed_on: NaiveDate,
+        /// Due on.
+        due_on: NaiveDate,
+    },
+    /// Completing an action twice.
+    #[error("action {0} is already complete")]
+    ActionAlreadyComplete(ActionId),
+    /// A workflow step from the wrong status.
+    #[error("cannot {action} a PEP that is {status:?}")]
+    WrongStatus {
+        /// What was attempted.
+        action: &'static str,
+        /// Current status.
+        status: PepStatus,
+    },
+    /// Submitting before the PEP is complete enough.
+    #[error("the PEP is not ready to submit: {}", .0.join("; "))]
+    NotReady(Vec<String>),
+    /// A workflow step by a role that may not take it.
+    #[error("a {by} may not {action} a PEP")]
+    RoleNotAllowed {
+        /// What was attempted.
+        action: &'static str,
+        /// The role that tried.
+        by: Role,
+    },
+}
+
+fn require_text(value: &str, field: &'static str) -> Result<(), PepError> {
+    if value.trim().is_empty() {
+        return Err(PepError::EmptyField { field });
+    }
+    Ok(())
+}
+
+fn require_named(person: &PersonRef, field: &'static str) -> Result<(), PepError> {
+    if person.id.trim().is_empty() || person.name.trim().is_empty() {
+        return Err(PepError::EmptyField { field });
+    }
+    Ok(())
+}
+
+fn require_role(by: Role, allowed: &[Role], action: &'static str) -> Result<(), PepError> {
+    if !allowed.contains(&by) {
+        return Err(PepError::RoleNotAllowed { action, by });
+    }
+    Ok(())
+}
+
+/// Decides a PEP command.
+pub fn decide(state: &PepState, command: PepCommand) -> Result<Vec<PepEvent>, PepError> {
+    if let PepCommand::Initiate {
+        pep_id,
+        child_id,
+        la,
+        kind,
+        trigger,
+        initiated_on,
+        previous_pep_id,
+        targets_to_review,
+    } = command
+    {
+        if state.header.is_some() {
+            return Err(PepError::AlreadyInitiated);
+        }
+        return Ok(vec![PepEvent::Initiated {
+            pep_id,
+            child_id,
+            la,
+            kind,
+            trigger,
+            initiated_on,
+            previous_pep_id,
+            targets_to_review,
+        }]);
+    }
+    if state.header.is_none() {
+        return Err(PepError::NotInitiated);
+    }
+    let status = state.status();
+    let is_workflow_step = matches!(
+        command,
+        PepCommand::Submit { .. }
+            | PepCommand::Return { .. }
+            | PepCommand::QualityAssure { .. }
+            | PepCommand::SignOff { .. }
+            | PepCommand::Withdraw { .. }
+    );
+    if !is_workflow_step && status.locks_content() {
+        return Err(PepError::Locked { status });
+    }
+    match command {
+        PepCommand::Initiate { .. } => Err(PepError::AlreadyInitiated),
+        PepCommand::DraftSection {
+            section,
+            content,
+            by,
+        } => {
+            if !section.may_draft(by.role) {
+                return Err(not_owner(section, by.role, "draft"));
+            }
+            require_text(&content, "content")?;
+            let unchanged = state.sections.get(&section).is_some_and(|current| {
+                current.content == content && current.completed_on.is_none()
+            });
+            if unchanged {
+                return Ok(vec![]);
+            }
+            Ok(vec![PepEvent::SectionDrafted {
+                section,
+                content,
+                by_role: by.role,
+            }])
+        }
+        PepCommand::CompleteSection {
+            section,
+            by,
+            completed_on,
+        } => {
+            if by.role != section.owner() {
+                return Err(not_owner(section, by.role, "complete"));
+            }
+            match state.sections.get(&section) {
+                None => Err(PepError::SectionEmpty(section.as_str())),
+                Some(current) if current.completed_on.is_some() => Ok(vec![]),
+                Some(_) => Ok(vec![PepEvent::SectionCompleted {
+                    section,
+                    by_role: by.role,
+                    completed_on,
+                }]),
+            }
+        }
+        PepCommand::ScheduleMeeting {
+            meeting_id,
+            scheduled_for,
+            invitees,
+        } => {
+            if state.meetings.contains_key(&meeting_id) {
+                return Err(duplicate("meeting", meeting_id));
+            }
+            Ok(vec![PepEvent::MeetingScheduled {
+                meeting_id,
+                scheduled_for,
+                invitees,
+            }])
+        }
+        PepCommand::HoldMeeting {
+            meeting_id,
+            held_on,
+            attendees,
+            child_attended,
+            child_absence_reason,
+        } => {
+            let meeting = state
+                .meetings
+                .get(&meeting_id)
+                .ok_or_else(|| unknown("meeting", meeting_id))?;
+            if meeting.held_on.is_some() {
+                return Err(PepError::MeetingAlreadyHeld(meeting_id));
+            }
+            if attendees.is_empty() {
+                return Err(PepError::EmptyField { field: "attendees" });
+            }
+            for attendee in &attendees {
+                require_named(&attendee.person, "attendees[].person")?;
+            }
+            let absence_explained = child_absence_reason
+                .as_deref()
+                .is_some_and(|reason| !reason.trim().is_empty());
+            if !child_attended && !absence_explained {
+                return Err(PepError::MissingAbsenceReason);
+            }
+            Ok(vec![PepEvent::MeetingHeld {
+                meeting_id,
+                held_on,
+                attendees,
+                child_attended,
+                child_absence_reason: child_absence_reason.filter(|_| !child_attended),
+            }])
+        }
+        PepCommand::RecordChildViews {
+            views,
+            attachments,
+            in_own_words,
+            by,
+            recorded_on,
+        } => {
+            if views.trim().is_empty() && attachments.is_empty() {
+                return Err(PepError::EmptyField {
+                    field: "views or attachments",
+                });
+            }
+            Ok(vec![PepEvent::ChildViewsRecorded {
+                views,
+                attachments,
+                recorded_by_role: by.role,
+                in_own_words,
+                recorded_on,
+            }])
+        }
+        PepCommand::SetTarget {
+            target_id,
+            area,
+            description,
+            success_criterion,
+            owner,
+            set_on,
+            due_on,
+            horizon,
+            carried_from,
+        } => {
+            if state.targets.contains_key(&target_id) {
+                return Err(duplicate("target", target_id));
+            }
+            if description.trim().is_empty() {
+                return Err(PepError::NotSmart(
+                    "it must say specifically what is to be achieved",
+                ));
+            }
+            if success_criterion.trim().is_empty() {
+                return Err(PepError::NotSmart(
+                    "it needs a measurable success criterion",
+                ));
+            }
+            if owner.id.trim().is_empty() || owner.name.trim().is_empty() {
+                return Err(PepError::NotSmart("it must be assigned to a named person"));
+            }
+            if due_on <= set_on {
+                return Err(PepError::NotSmart(
+                    "its due date must be after the date it is set",
+                ));
+            }
+            require_text(&area, "area")?;
+            if let Some(carried_from) = carried_from
+                && !state.targets.contains_key(&carried_from)
+            {
+                return Err(unknown("target", carried_from));
+            }
+            Ok(vec![PepEvent::TargetSet {
+                target_id,
+                area,
+                description,
+                success_criterion,
+                owner,
+                set_on,
+                due_on,
+                horizon,
+                carried_from,
+            }])
+        }
+        PepCommand::ReviewTarget {
+            target_id,
+            outcome,
+            comment,
+            reviewed_on,
+        } => {
+            let target = state
+                .targets
+                .get(&target_id)
+                .ok_or_else(|| unknown("target", target_id))?;
+            if target.outcome.is_some() {
+                return Err(PepError::TargetAlreadyReviewed(target_id));
+            }
+            Ok(vec![PepEvent::TargetReviewed {
+                target_id,
+                outcome,
+                comment,
+                reviewed_on,
+            }])
+        }
+        PepCommand::AgreeAction {
+            action_id,
+            description,
+            owner,
+            agreed_on,
+            due_on,
+            target_id,
+        } => {
+            if state.actions.contains_key(&action_id) {
+                return Err(duplicate("action", action_id));
+            }
+            require_text(&description, "description")?;
+            require_named(&owner, "owner")?;
+            if due_on < agreed_on {
+                return Err(PepError::DueBeforeAgreed { agreed_on, due_on });
+            }
+            if let Some(target_id) = target_id
+                && !state.targets.contains_key(&target_id)
+            {
+                return Err(unknown("target", target_id));
+            }
+            Ok(vec![PepEvent::ActionAgreed {
+                action_id,
+                description,
+                owner,
+                agreed_on,
+                due_on,
+                target_id,
+            }])
+        }
+        PepCommand::CompleteAction {
+            action_id,
+            completed_on,
+        } => {
+            let action = state
+                .actions
+                .get(&action_id)
+                .ok_or_else(|| unknown("action", action_id))?;
+            if action.completed_on.is_some() {
+                return Err(PepError::ActionAlreadyComplete(action_id));
+            }
+            Ok(vec![PepEvent::ActionCompleted {
+                action_id,
+                completed_on,
+            }])
+        }
+        PepCommand::Submit { by, submitted_on } => {
+            require_role(
+                by.role,
+                &[
+                    Role::DesignatedTeacher,
+                    Role::SocialWorker,
+                    Role::VirtualSchool,
+                ],
+                "submit",
+            )?;
+            if !matches!(
+                status,
+                PepStatus::NotStarted
+                    | PepStatus::InProgress
+                    | PepStatus::Ready
+                    | PepStatus::Returned
+            ) {
+                return Err(PepError::WrongStatus {
+                    action: "submit",
+                    status,
+                });
+            }
+            let missing = state.missing_for_submission();
+            if !missing.is_empty() {
+                return Err(PepError::NotReady(missing));
+            }
+            Ok(vec![PepEvent::Submitted {
+                submitted_on,
+                by_role: by.role,
+                resubmission: state.submissions > 0,
+            }])
+        }
+        PepCommand::Return {
+            by,
+            returned_on,
+            reason,
+        } => {
+            require_role(by.role, &[Role::VirtualSchool], "return")?;
+            require_status(status, PepStatus::Submitted, "return")?;
+            require_text(&reason, "reason")?;
+            Ok(vec![PepEvent::ReturnedForImprovement {
+                returned_on,
+                reason,
+            }])
+        }
+        PepCommand::QualityAssure {
+            by,
+            assured_on,
+            rating,
+            comments,
+        } => {
+            require_role(by.role, &[Role::VirtualSchool], "quality assure")?;
+            require_status(status, PepStatus::Submitted, "quality assure")?;
+            Ok(vec![PepEvent::QualityAssured {
+                assured_on,
+                rating,
+                comments,
+            }])
+        }
+        PepCommand::SignOff {
+            by,
+            by_name,
+            signed_off_on,
+        } => {
+            require_role(by.role, &[Role::VirtualSchool], "sign off")?;
+            require_status(status, PepStatus::QualityAssured, "sign off")?;
+            require_text(&by_name, "by_name")?;
+            Ok(vec![PepEvent::SignedOff {
+                signed_off_on,
+                by: PersonRef {
+                    id: by.id,
+                    name: by_name,
+                },
+            }])
+        }
+        PepCommand::Withdraw {
+            by,
+            withdrawn_on,
+            reason,
+        } => {
+            require_role(
+                by.role,
+                &[Role::VirtualSchool, Role::SocialWorker, Role::Admin],
+                "withdraw",
+            )?;
+            if matches!(status, PepStatus::SignedOff | PepStatus::Withdrawn) {
+                return Err(PepError::WrongStatus {
+                    action: "withdraw",
+                    status,
+                });
+            }
+            require_text(&reason, "reason")?;
+            Ok(vec![PepEvent::Withdrawn {
+                withdrawn_on,
+                reason,
+            }])
+        }
+    }
+}
+
+fn require_status(
+    status: PepStatus,
+    required: PepStatus,
+    action: &'static str,
+) -> Result<(), PepError> {
+    if status != required {
+        return Err(PepError::WrongStatus { action, status });
+    }
+    Ok(())
+}
+
+fn not_owner(section: PepSection, by: Role, verb: &'static str) -> PepError {
+    PepError::NotSectionOwner {
+        section: section.as_str(),
+        owner: section.owner(),
+        by,
+        verb,
+    }
+}
+
+fn duplicate(kind: &'static str, id: impl ToString) -> PepError {
+    PepError::DuplicateId {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+fn unknown(kind: &'static str, id: impl ToString) -> PepError {
+    PepError::Unknown {
+        kind,
+        id: id.to_string(),
+    }
+}
