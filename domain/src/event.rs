@@ -67,6 +67,13 @@ pub trait DomainEvent: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
     /// The stable type string of this event.
     fn event_type(&self) -> &'static str;
 
+    /// The day this happened in the world, when the event says (a placement's start date, a
+    /// meeting's date). The envelope's `occurred_at` comes from it; `None` means "when it was
+    /// recorded".
+    fn occurred_on(&self) -> Option<chrono::NaiveDate> {
+        None
+    }
+
     /// The current schema version of the payload for `event_type`. Every type starts at 1.
     fn schema_version(_event_type: &str) -> u32 {
         1

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::actor::{PersonRef, Role};
 use domain::child::{
     AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, LeavingReason,
-    SenProvision, Sex, Ssda903Episode,
+    NoticeReason, SenProvision, Sex, Ssda903Episode,
 };
 use domain::event::DomainEvent;
 use domain::funding::{FinancialYear, FundingEvent, ReleaseCondition};
@@ -130,6 +130,13 @@ fn child_examples() -> Vec<ChildEvent> {
             pep_id: PepId::from_uuid(id),
             closed_on: date(2017, 9, 1),
             completed: true,
+        },
+        ChildEvent::IroNoticeRequested {
+            notice_id: id,
+            reason: NoticeReason::EducationBreakdown,
+            about_event_id: id,
+            occurred_on: date(2018, 1, 8),
+            summary: "education placement broke down".to_owned(),
         },
     ]
 }

@@ -3,7 +3,8 @@
 
 use super::episode::Ssda903Episode;
 use super::events::{
-    AssignedRole, ChildDetails, EducationSetting, ExclusionKind, LeavingReason, SenProvision,
+    AssignedRole, ChildDetails, EducationSetting, ExclusionKind, LeavingReason, NoticeReason,
+    SenProvision,
 };
 use crate::actor::PersonRef;
 use crate::ids::{ChildId, PepId};
@@ -120,5 +121,18 @@ pub enum ChildCommand {
         closed_on: NaiveDate,
         /// Completed (signed off) rather than withdrawn.
         completed: bool,
+    },
+    /// Ask for the IRO to be told about an event on this record (process managers).
+    RequestIroNotice {
+        /// Id made at the edge.
+        notice_id: uuid::Uuid,
+        /// Why.
+        reason: NoticeReason,
+        /// The event concerned.
+        about_event_id: uuid::Uuid,
+        /// When the change happened.
+        occurred_on: NaiveDate,
+        /// One line for the IRO.
+        summary: String,
     },
 }

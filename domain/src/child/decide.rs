@@ -260,6 +260,25 @@ pub fn decide(state: &ChildState, command: ChildCommand) -> Result<Vec<ChildEven
                 opened_on,
             }])
         }
+        ChildCommand::RequestIroNotice {
+            notice_id,
+            reason,
+            about_event_id,
+            occurred_on,
+            summary,
+        } => {
+            if state.notices_requested_about.contains(&about_event_id) {
+                return Ok(vec![]);
+            }
+            require_text(&summary, "summary")?;
+            Ok(vec![ChildEvent::IroNoticeRequested {
+                notice_id,
+                reason,
+                about_event_id,
+                occurred_on,
+                summary,
+            }])
+        }
         ChildCommand::ClosePep {
             pep_id,
             closed_on,

@@ -110,6 +110,22 @@ pub enum ExclusionKind {
     PermanentExclusion,
 }
 
+/// Why an IRO must be told (PRODUCT.md: significant changes reach the IRO at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeReason {
+    /// The care placement changed.
+    PlacementChange,
+    /// The child changed school.
+    SchoolChange,
+    /// The education placement broke down (including a permanent exclusion).
+    EducationBreakdown,
+    /// A suspension or permanent exclusion.
+    Exclusion,
+    /// A PEP became overdue.
+    PepOverdue,
+}
+
 /// Everything that can happen to a child record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event_type", content = "payload")]
@@ -255,6 +271,20 @@ pub enum ChildEvent {
         /// Date opened.
         opened_on: NaiveDate,
     },
+    /// The child's IRO must be told about something that happened; delivery is tracked elsewhere.
+    #[serde(rename = "IroNoticeRequested")]
+    IroNoticeRequested {
+        /// Stable id receivers use to deduplicate.
+        notice_id: uuid::Uuid,
+        /// Why.
+        reason: NoticeReason,
+        /// The event that made the notice necessary.
+        about_event_id: uuid::Uuid,
+        /// The day the change happened.
+        occurred_on: NaiveDate,
+        /// One line for the IRO.
+        summary: String,
+    },
     /// The open PEP was closed: completed (signed off) or withdrawn.
     #[serde(rename = "PepClosed")]
     PepClosed {
@@ -285,6 +315,7 @@ impl ChildEvent {
         "AttainmentRecorded",
         "PepOpened",
         "PepClosed",
+        "IroNoticeRequested",
     ];
 }
 
@@ -309,6 +340,27 @@ impl DomainEvent for ChildEvent {
             ChildEvent::AttainmentRecorded { .. } => "AttainmentRecorded",
             ChildEvent::PepOpened { .. } => "PepOpened",
             ChildEvent::PepClosed { .. } => "PepClosed",
+            ChildEvent::IroNoticeRequested { .. } => "IroNoticeRequested",
+        }
+    }
+
+    fn occurred_on(&self) -> Option<NaiveDate> {
+        match self {
+            ChildEvent::Registered { .. } | ChildEvent::DetailsUpdated { .. } => None,
+            ChildEvent::CareEpisodeStarted { episode }
+            | ChildEvent::PlacementChanged { episode }
+            | ChildEvent::LegalStatusChanged { episode }
+            | ChildEvent::CareEpisodeCorrected { episode } => Some(episode.start_date),
+            ChildEvent::CareEpisodeEnded { end_date, .. } => Some(*end_date),
+            ChildEvent::EducationSettingChanged { started_on, .. } => Some(*started_on),
+            ChildEvent::PersonAssigned { from, .. } => Some(*from),
+            ChildEvent::SenStatusRecorded { effective_from, .. } => Some(*effective_from),
+            ChildEvent::AttendanceRecorded { period_end, .. } => Some(*period_end),
+            ChildEvent::ExclusionRecorded { start_date, .. } => Some(*start_date),
+            ChildEvent::AttainmentRecorded { assessed_on, .. } => Some(*assessed_on),
+            ChildEvent::PepOpened { opened_on, .. } => Some(*opened_on),
+            ChildEvent::PepClosed { closed_on, .. } => Some(*closed_on),
+            ChildEvent::IroNoticeRequested { occurred_on, .. } => Some(*occurred_on),
         }
     }
 }

@@ -15,7 +15,7 @@ pub use decide::{ChildError, decide};
 pub use episode::{EpisodeChange, EpisodeError, REASON_CEASED_CONTINUES, Ssda903Episode};
 pub use events::{
     AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, LeavingReason,
-    SenProvision, Sex,
+    NoticeReason, SenProvision, Sex,
 };
 pub use state::{ChildState, DataQualityIssue, Registration, SettingSpell};
 

@@ -81,6 +81,8 @@ pub struct ChildState {
     pub open_pep: Option<PepId>,
     /// Every PEP ever opened, oldest first.
     pub peps: Vec<PepId>,
+    /// Events an IRO notice has been requested about, so each is asked for once.
+    pub notices_requested_about: std::collections::BTreeSet<uuid::Uuid>,
 }
 
 impl ChildState {
@@ -196,6 +198,9 @@ impl ChildState {
                 if self.open_pep == Some(*pep_id) {
                     self.open_pep = None;
                 }
+            }
+            ChildEvent::IroNoticeRequested { about_event_id, .. } => {
+                self.notices_requested_about.insert(*about_event_id);
             }
         }
         self

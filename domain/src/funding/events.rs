@@ -107,4 +107,14 @@ impl DomainEvent for FundingEvent {
             FundingEvent::ImpactRecorded { .. } => "PupilPremiumPlusImpactRecorded",
         }
     }
+
+    fn occurred_on(&self) -> Option<NaiveDate> {
+        match self {
+            FundingEvent::BudgetSet { .. } => None,
+            FundingEvent::Requested { requested_on, .. } => Some(*requested_on),
+            FundingEvent::Allocated { allocated_on, .. } => Some(*allocated_on),
+            FundingEvent::Rejected { rejected_on, .. } => Some(*rejected_on),
+            FundingEvent::ImpactRecorded { recorded_on, .. } => Some(*recorded_on),
+        }
+    }
 }

@@ -241,4 +241,23 @@ impl DomainEvent for PepEvent {
             PepEvent::Withdrawn { .. } => "PepWithdrawn",
         }
     }
+
+    fn occurred_on(&self) -> Option<NaiveDate> {
+        match self {
+            PepEvent::Initiated { initiated_on, .. } => Some(*initiated_on),
+            PepEvent::SectionDrafted { .. } | PepEvent::MeetingScheduled { .. } => None,
+            PepEvent::SectionCompleted { completed_on, .. }
+            | PepEvent::ActionCompleted { completed_on, .. } => Some(*completed_on),
+            PepEvent::MeetingHeld { held_on, .. } => Some(*held_on),
+            PepEvent::ChildViewsRecorded { recorded_on, .. } => Some(*recorded_on),
+            PepEvent::TargetSet { set_on, .. } => Some(*set_on),
+            PepEvent::TargetReviewed { reviewed_on, .. } => Some(*reviewed_on),
+            PepEvent::ActionAgreed { agreed_on, .. } => Some(*agreed_on),
+            PepEvent::Submitted { submitted_on, .. } => Some(*submitted_on),
+            PepEvent::ReturnedForImprovement { returned_on, .. } => Some(*returned_on),
+            PepEvent::QualityAssured { assured_on, .. } => Some(*assured_on),
+            PepEvent::SignedOff { signed_off_on, .. } => Some(*signed_off_on),
+            PepEvent::Withdrawn { withdrawn_on, .. } => Some(*withdrawn_on),
+        }
+    }
 }
