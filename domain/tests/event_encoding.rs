@@ -257,7 +257,7 @@ fn funding_examples() -> Vec<FundingEvent> {
     vec![
         FundingEvent::BudgetSet {
             la: LaCode::parse("831").unwrap(),
-            financial_year: FinancialYear::parse("2024-25").unwrap(),
+            financial_year: "2024-25".parse::<FinancialYear>().unwrap(),
             budget: Money::from_pence(123_456_789),
             per_child_cap: Money::from_pence(190_000),
             release_condition: ReleaseCondition::SignedOff,

@@ -240,7 +240,7 @@ proptest! {
         let budget = Money::from_pence(400_000);
         let mut commands = vec![FundingCommand::SetBudget {
             la: LaCode::parse("831").unwrap(),
-            financial_year: FinancialYear::parse("2024-25").unwrap(),
+            financial_year: "2024-25".parse::<FinancialYear>().unwrap(),
             budget,
             per_child_cap: cap,
             release_condition: ReleaseCondition::Submitted,

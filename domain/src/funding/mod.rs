@@ -13,7 +13,7 @@ pub use commands::FundingCommand;
 pub use decide::{FundingError, decide};
 pub use events::FundingEvent;
 pub use state::{BudgetRules, FundingState, RequestState, RequestStatus};
-pub use types::{FinancialYear, FinancialYearError, PepSnapshot, ReleaseCondition};
+pub use types::{FinancialYear, PepSnapshot, ReleaseCondition, budget_stream_id};
 
 /// The PP+ budget as a [`crate::event::Decider`].
 #[derive(Debug, Clone, Copy, Default)]
