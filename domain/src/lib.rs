@@ -32,3 +32,17 @@ pub mod testing;
 pub mod values;
 
 pub use actor::{Actor, PersonRef, Role};
+
+/// A business rule refused a command, whichever aggregate it belongs to.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    /// The child record refused it.
+    #[error(transparent)]
+    Child(#[from] child::ChildError),
+    /// The PEP refused it.
+    #[error(transparent)]
+    Pep(#[from] pep::PepError),
+    /// The PP+ budget refused it.
+    #[error(transparent)]
+    Funding(#[from] funding::FundingError),
+}
