@@ -1,1 +1,453 @@
 //! One local authority's PEP rules as data: deadlines, review frequency, triggers and PP+ rules.
+//!
+//! Every number in PRODUCT.md's "Statutory and local rules" is a default that an LA may change,
+//! so none of them is written into the compliance code. [`LaPolicy::default`] is the statutory
+//! default, identical to `domain/data/policy/default.toml` (a test holds them equal); an LA's own
+//! file is read with [`LaPolicy::from_toml`], which refuses unknown fields and impossible values.
+//! docs/policy.md explains each field.
+
+use crate::calendar::{Deadline, FinancialYear, TermName, YearGroup};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// The default policy file, embedded so the binary needs no file to start.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../data/policy/default.toml");
+
+/// An LA's PEP rules. Fields are public so tests and tools can derive variants from the
+/// default; anything built by hand should pass [`LaPolicy::validate`], which
+/// [`LaPolicy::from_toml`] always applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaPolicy {
+    /// A name for this policy, shown on schedules ("Demoshire Virtual School 2025").
+    pub name: String,
+    /// Which year groups need a PEP.
+    pub age_range: AgeRange,
+    /// Which date of a PEP counts for compliance.
+    pub pep_counts_from: PepMilestone,
+    /// Unmet items due within this many calendar days are "due soon" (0: only on the due day).
+    pub due_soon_window_days: u32,
+    /// The first PEP of a period in care.
+    pub initial_pep: InitialPepRule,
+    /// Regular reviews.
+    pub reviews: ReviewRule,
+    /// Statutory care-plan reviews and the PEP that must precede each.
+    pub care_plan_reviews: CarePlanReviewRule,
+    /// Events that make a new or updated PEP due.
+    pub new_pep_triggers: NewPepTriggers,
+    /// Pupil Premium Plus rules.
+    pub pupil_premium_plus: PupilPremiumPlusRule,
+}
+
+/// The year groups for which a looked-after child needs a PEP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRange {
+    /// The first year group needing a PEP (PRODUCT.md: from 2 or 3, early years entitlement).
+    pub first_year_group: YearGroup,
+    /// The last year group needing a PEP (PRODUCT.md: the end of Year 13).
+    pub last_year_group: YearGroup,
+}
+
+/// The date on a PEP that compliance measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PepMilestone {
+    /// The day the PEP meeting was held.
+    MeetingHeld,
+    /// The day the PEP was completed (submitted by the designated teacher).
+    Completed,
+}
+
+/// When the first PEP of a period in care is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitialPepRule {
+    /// After entering care ("10 working days"; several LAs use "20 school days").
+    pub due_within: Deadline,
+}
+
+/// Regular PEP reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRule {
+    /// The terms in each academic year in which a review must be held, by the term's last day.
+    /// Termly is all three; an LA accepting two a year lists two, such as autumn and summer.
+    pub in_terms: Vec<TermName>,
+}
+
+/// The statutory care-plan review timetable (Care Planning Regulations 2010, reg. 33) and the
+/// PEP lead time before each review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarePlanReviewRule {
+    /// First review after becoming looked after.
+    pub first_within: Deadline,
+    /// Second review after the first.
+    pub second_within: Deadline,
+    /// Each later review after the one before.
+    pub subsequent_within: Deadline,
+    /// A reviewed PEP must reach the IRO at least this long before each review.
+    pub pep_to_iro_before: Deadline,
+}
+
+/// Events that make a new or updated PEP due, each with its own deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPepTriggers {
+    /// After a placement move (from the day it happened, not the day it was recorded).
+    pub placement_change_within: Deadline,
+    /// After starting at a new school.
+    pub school_change_within: Deadline,
+    /// The year groups whose start makes a key-stage transition PEP due (PRODUCT.md: 3, 7, 10).
+    pub key_stage_entry_year_groups: Vec<YearGroup>,
+    /// After the first day of the autumn term of such a year group.
+    pub key_stage_entry_within: Deadline,
+    /// A planned school move needs a transition PEP at least this long before the move.
+    pub planned_school_move_before: Deadline,
+    /// Whether a transition PEP is due in the summer term before the child starts Reception.
+    pub early_years_transition_in_summer_term: bool,
+}
+
+/// The PEP state a PP+ request needs before money is released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PepReleaseState {
+    /// Submitted by the designated teacher.
+    Submitted,
+    /// Quality-assured by the Virtual School.
+    QualityAssured,
+    /// Signed off.
+    SignedOff,
+}
+
+/// The Virtual School's Pupil Premium Plus rules. Money is integer pence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PupilPremiumPlusRule {
+    /// The most one child may receive in a financial year, in pence (£1,900 = 190000).
+    pub annual_cap_per_child_pence: i64,
+    /// The national per-child rate paid to the LA, by financial year, in pence.
+    pub national_rate_pence: BTreeMap<FinancialYear, i64>,
+    /// How many instalments a year's allocation is paid in (1 to 3, one per term).
+    pub termly_instalments: u8,
+    /// The PEP state a request needs before money is released.
+    pub release_requires: PepReleaseState,
+    /// Whether a child's earlier funding must have its impact reviewed before more is released.
+    pub impact_required_before_further_funding: bool,
+}
+
+/// Why a policy file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PolicyError {
+    /// Not TOML, an unknown or missing field, or a value of the wrong shape.
+    #[error("policy file: {reason}")]
+    Toml {
+        /// What the TOML parser reported (it names the field and line).
+        reason: String,
+    },
+    /// The age range is empty or reaches outside under-two to Year 13.
+    #[error("age range {first} to {last} is impossible: {reason}")]
+    AgeRange {
+        /// The first year group given.
+        first: YearGroup,
+        /// The last year group given.
+        last: YearGroup,
+        /// Why.
+        reason: &'static str,
+    },
+    /// No review terms, or one listed twice.
+    #[error("reviews.in_terms must list each term at most once and at least one term")]
+    ReviewTerms,
+    /// A key-stage trigger year group is repeated or outside school years.
+    #[error("new_pep_triggers.key_stage_entry_year_groups: {year_group} {reason}")]
+    KeyStageYearGroup {
+        /// The offending year group.
+        year_group: YearGroup,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The due-soon window is longer than a year.
+    #[error("due_soon_window_days is {days}; more than 366 days makes everything due soon")]
+    DueSoonWindow {
+        /// The value given.
+        days: u32,
+    },
+    /// A money amount that must be positive is not.
+    #[error("pupil_premium_plus.{field} must be more than zero pence, not {pence}")]
+    NotPositive {
+        /// The field.
+        field: String,
+        /// The value given.
+        pence: i64,
+    },
+    /// The LA cap is more than the national rate it is paid from.
+    #[error(
+        "pupil_premium_plus.annual_cap_per_child_pence ({cap_pence}) is above the {financial_year} national rate ({rate_pence})"
+    )]
+    CapAboveRate {
+        /// The cap given.
+        cap_pence: i64,
+        /// The financial year whose rate is lower.
+        financial_year: FinancialYear,
+        /// That year's rate.
+        rate_pence: i64,
+    },
+    /// No national rates at all.
+    #[error("pupil_premium_plus.national_rate_pence lists no financial year")]
+    NoNationalRate,
+    /// Instalments outside 1 to 3.
+    #[error("pupil_premium_plus.termly_instalments is {count}; it must be 1, 2 or 3")]
+    Instalments {
+        /// The value given.
+        count: u8,
+    },
+}
+
+impl LaPolicy {
+    /// Reads and checks an LA policy file. Unknown fields are refused (a misspelt field must not
+    /// silently fall back to a default), and so are impossible values.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let policy: LaPolicy = toml::from_str(text).map_err(|error| PolicyError::Toml {
+            reason: error.to_string(),
+        })?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// Checks the rules that the field types alone cannot express.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        self.validate_age_range()?;
+        let terms = &self.reviews.in_terms;
+        let distinct: std::collections::BTreeSet<&TermName> = terms.iter().collect();
+        if terms.is_empty() || distinct.len() != terms.len() {
+            return Err(PolicyError::ReviewTerms);
+        }
+        let mut seen = Vec::new();
+        for year_group in &self.new_pep_triggers.key_stage_entry_year_groups {
+            if !(YearGroup::Reception..=YearGroup::Year13).contains(year_group) {
+                return Err(PolicyError::KeyStageYearGroup {
+                    year_group: *year_group,
+                    reason: "is not a school year (Reception to Year 13)",
+                });
+            }
+            if seen.contains(year_group) {
+                return Err(PolicyError::KeyStageYearGroup {
+                    year_group: *year_group,
+                    reason: "is listed twice",
+                });
+            }
+            seen.push(*year_group);
+        }
+        if self.due_soon_window_days > 366 {
+            return Err(PolicyError::DueSoonWindow {
+                days: self.due_soon_window_days,
+            });
+        }
+        self.pupil_premium_plus.validate()
+    }
+
+    fn validate_age_range(&self) -> Result<(), PolicyError> {
+        let AgeRange {
+            first_year_group: first,
+            last_year_group: last,
+        } = self.age_range;
+        let error = |reason| {
+            Err(PolicyError::AgeRange {
+                first,
+                last,
+                reason,
+            })
+        };
+        if first > last {
+            return error("the first year group comes after the last");
+        }
+        if first < YearGroup::TwoYearOld {
+            return error(
+                "a PEP starts with the two-year-old early years entitlement at the earliest",
+            );
+        }
+        if last == YearGroup::PastYear13 {
+            return error("a PEP ends with Year 13 at the latest");
+        }
+        Ok(())
+    }
+}
+
+impl PupilPremiumPlusRule {
+    fn validate(&self) -> Result<(), PolicyError> {
+        if self.annual_cap_per_child_pence <= 0 {
+            return Err(PolicyError::NotPositive {
+                field: "annual_cap_per_child_pence".to_owned(),
+                pence: self.annual_cap_per_child_pence,
+            });
+        }
+        if self.national_rate_pence.is_empty() {
+            return Err(PolicyError::NoNationalRate);
+        }
+        for (financial_year, rate_pence) in &self.national_rate_pence {
+            if *rate_pence <= 0 {
+                return Err(PolicyError::NotPositive {
+                    field: format!("national_rate_pence.\"{financial_year}\""),
+                    pence: *rate_pence,
+                });
+            }
+            if self.annual_cap_per_child_pence > *rate_pence {
+                return Err(PolicyError::CapAboveRate {
+                    cap_pence: self.annual_cap_per_child_pence,
+                    financial_year: *financial_year,
+                    rate_pence: *rate_pence,
+                });
+            }
+        }
+        if !(1..=3).contains(&self.termly_instalments) {
+            return Err(PolicyError::Instalments {
+                count: self.termly_instalments,
+            });
+        }
+        Ok(())
+    }
+
+    /// The national rate for `financial_year`, if the policy knows it.
+    pub fn national_rate_for(&self, financial_year: FinancialYear) -> Option<i64> {
+        self.national_rate_pence.get(&financial_year).copied()
+    }
+}
+
+impl Default for LaPolicy {
+    /// PRODUCT.md's defaults. `domain/data/policy/default.toml` says the same, field by field.
+    fn default() -> Self {
+        Self {
+            name: "Statutory defaults (PRODUCT.md)".to_owned(),
+            age_range: AgeRange {
+                first_year_group: YearGroup::TwoYearOld,
+                last_year_group: YearGroup::Year13,
+            },
+            pep_counts_from: PepMilestone::Completed,
+            due_soon_window_days: 14,
+            initial_pep: InitialPepRule {
+                due_within: Deadline::working_days(10),
+            },
+            reviews: ReviewRule {
+                in_terms: TermName::ALL.to_vec(),
+            },
+            care_plan_reviews: CarePlanReviewRule {
+                first_within: Deadline::working_days(20),
+                second_within: Deadline::months(3),
+                subsequent_within: Deadline::months(6),
+                pep_to_iro_before: Deadline::working_days(3),
+            },
+            new_pep_triggers: NewPepTriggers {
+                placement_change_within: Deadline::working_days(10),
+                school_change_within: Deadline::working_days(10),
+                key_stage_entry_year_groups: vec![
+                    YearGroup::Year3,
+                    YearGroup::Year7,
+                    YearGroup::Year10,
+                ],
+                key_stage_entry_within: Deadline::school_days(20),
+                planned_school_move_before: Deadline::working_days(5),
+                early_years_transition_in_summer_term: true,
+            },
+            pupil_premium_plus: PupilPremiumPlusRule {
+                annual_cap_per_child_pence: 190_000,
+                national_rate_pence: BTreeMap::from([
+                    (FinancialYear::starting_in(2023), 253_000),
+                    (FinancialYear::starting_in(2024), 257_000),
+                ]),
+                termly_instalments: 3,
+                release_requires: PepReleaseState::QualityAssured,
+                impact_required_before_further_funding: true,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_default_file_is_the_default_policy() {
+        let from_file = LaPolicy::from_toml(DEFAULT_POLICY_TOML).unwrap();
+        assert_eq!(from_file, LaPolicy::default());
+        LaPolicy::default().validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_name() {
+        let misspelt = DEFAULT_POLICY_TOML.replace("due_soon_window_days", "due_soon_days");
+        match LaPolicy::from_toml(&misspelt) {
+            Err(PolicyError::Toml { reason }) => {
+                assert!(reason.contains("due_soon_days"), "{reason}")
+            }
+            other => panic!("expected a TOML error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_zero_deadline_is_refused() {
+        let zero = DEFAULT_POLICY_TOML.replace(
+            "due_within = \"10 working days\"",
+            "due_within = \"0 working days\"",
+        );
+        match LaPolicy::from_toml(&zero) {
+            Err(PolicyError::Toml { reason }) => assert!(reason.contains("zero"), "{reason}"),
+            other => panic!("expected a TOML error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cap_above_the_national_rate_is_refused() {
+        let mut policy = LaPolicy::default();
+        policy.pupil_premium_plus.annual_cap_per_child_pence = 255_000;
+        assert_eq!(
+            policy.validate(),
+            Err(PolicyError::CapAboveRate {
+                cap_pence: 255_000,
+                financial_year: FinancialYear::starting_in(2023),
+                rate_pence: 253_000,
+            })
+        );
+    }
+
+    #[test]
+    fn other_impossible_values_are_refused() {
+        let mut policy = LaPolicy::default();
+        policy.reviews.in_terms = vec![TermName::Autumn, TermName::Autumn];
+        assert_eq!(policy.validate(), Err(PolicyError::ReviewTerms));
+
+        let mut policy = LaPolicy::default();
+        policy.age_range.first_year_group = YearGroup::Year7;
+        policy.age_range.last_year_group = YearGroup::Year3;
+        assert!(matches!(
+            policy.validate(),
+            Err(PolicyError::AgeRange { .. })
+        ));
+
+        let mut policy = LaPolicy::default();
+        policy.pupil_premium_plus.termly_instalments = 0;
+        assert_eq!(
+            policy.validate(),
+            Err(PolicyError::Instalments { count: 0 })
+        );
+
+        let mut policy = LaPolicy::default();
+        policy.new_pep_triggers.key_stage_entry_year_groups = vec![YearGroup::Nursery];
+        assert!(matches!(
+            policy.validate(),
+            Err(PolicyError::KeyStageYearGroup { .. })
+        ));
+    }
+
+    #[test]
+    fn the_school_day_alternative_parses() {
+        let alternative = DEFAULT_POLICY_TOML.replace(
+            "due_within = \"10 working days\"",
+            "due_within = \"20 school days\"",
+        );
+        let policy = LaPolicy::from_toml(&alternative).unwrap();
+        assert_eq!(policy.initial_pep.due_within.to_string(), "20 school days");
+    }
+}
