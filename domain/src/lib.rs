@@ -13,6 +13,8 @@
 //! - [`policy`]: one local authority's rules (deadlines, review frequency, PP+), as data.
 //! - [`compliance`]: a child's due dates and their status on a given day.
 //! - [`event`]: what every domain event has in common (stable type string, schema version).
+//! - [`envelope`]: the metadata the log keeps around every event (ids, positions, both times,
+//!   actor, hash chain), shared by writers and readers.
 //! - [`child`], [`pep`], [`funding`]: the three aggregates, each with its commands, events,
 //!   `decide` and `evolve`.
 //! - [`testing`]: the given/when/then harness the deciders are tested with.
@@ -22,6 +24,7 @@ pub mod actor;
 pub mod calendar;
 pub mod child;
 pub mod compliance;
+pub mod envelope;
 pub mod event;
 pub mod funding;
 pub mod ids;

@@ -3,7 +3,7 @@
 //! An [`AppendRequest`] is one command's effect: one or more streams, all or nothing, with an
 //! optional idempotency key so that a retried command is answered from the first attempt.
 
-use super::envelope::NewEvent;
+use domain::envelope::NewEvent;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;

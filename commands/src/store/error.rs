@@ -1,8 +1,9 @@
 //! Why a read, a checkpoint or a leadership call failed (appends have their own
 //! [`super::AppendError`]).
 
-use super::envelope::{RecordedEvent, StoredEvent};
+use super::envelope::StoredEvent;
 use super::upcast::{UpcastError, Upcasters};
+use domain::envelope::RecordedEvent;
 use domain::{Actor, Role};
 use thiserror::Error;
 

@@ -4,8 +4,9 @@
 //! bytes. The encoding is specified byte for byte in `docs/event-store.md` so that a verifier
 //! written in another language can recompute it from the rows alone.
 
-use super::envelope::{EventHash, StoredEvent};
+use super::envelope::StoredEvent;
 use chrono::{DateTime, Utc};
+use domain::envelope::EventHash;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};

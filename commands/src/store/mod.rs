@@ -21,7 +21,7 @@ pub use append::{
     AppendError, AppendOutcome, AppendRequest, ExpectedVersion, IdempotencyKey, IdempotencyRecord,
     StreamAppend,
 };
-pub use envelope::{EventHash, EventMetadata, NewEvent, RecordedEvent};
+pub use domain::envelope::{EventHash, EventMetadata, NewEvent, RecordedEvent};
 pub use error::StoreError;
 pub use hash_chain::{
     CANONICAL_FORMAT_TAG, CanonicalFields, ChainBreak, ChainBreakKind, ChainVerification,

@@ -9,10 +9,11 @@ use super::append::{
     AppendError, AppendOutcome, AppendRequest, ExpectedVersion, IdempotencyKey, IdempotencyRecord,
     MAX_PAYLOAD_BYTES,
 };
-use super::envelope::{EventHash, StoredEvent};
+use super::envelope::StoredEvent;
 use super::hash_chain::canonical_json;
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::Actor;
+use domain::envelope::EventHash;
 use std::collections::HashMap;
 use uuid::Uuid;
 

@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::store::append::StreamAppend;
-use crate::store::envelope::{EventMetadata, NewEvent};
 use crate::store::hash_chain::ChainVerifier;
 use chrono::{Duration, TimeZone};
 use domain::Role;
+use domain::envelope::{EventMetadata, NewEvent};
 use serde_json::json;
 
 fn metadata() -> EventMetadata {

@@ -6,8 +6,8 @@
 //! subscription also checks that none is skipped.
 
 use super::EventStore;
-use super::envelope::RecordedEvent;
 use super::error::StoreError;
+use domain::envelope::RecordedEvent;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;

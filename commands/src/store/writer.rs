@@ -184,8 +184,8 @@ fn refusal(message: String, data_error: bool) -> AppendError {
 mod tests {
     use super::*;
     use crate::store::append::{AppendRequest, ExpectedVersion};
-    use crate::store::envelope::{EventMetadata, NewEvent};
     use chrono::Utc;
+    use domain::envelope::{EventMetadata, NewEvent};
     use domain::{Actor, Role};
     use std::sync::Mutex;
     use uuid::Uuid;

@@ -8,7 +8,6 @@ mod rows;
 mod writer;
 
 use super::append::{AppendError, AppendOutcome, AppendRequest, IdempotencyRecord};
-use super::envelope::RecordedEvent;
 use super::error::{StoreError, to_i64, to_u64};
 use super::hash_chain::{ChainVerification, ChainVerifier};
 use super::leadership::{LeadershipGuard, leadership_lock_key};
@@ -17,6 +16,7 @@ use super::subscription::Subscription;
 use super::writer::WriterHandle;
 use super::{EventStore, ReadStreamOptions, StoreSettings};
 use async_trait::async_trait;
+use domain::envelope::RecordedEvent;
 use listener::NotificationListener;
 use rows::{EVENT_COLUMNS, decode_event, decode_outcome};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

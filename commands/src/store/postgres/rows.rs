@@ -1,9 +1,10 @@
 //! Turning PostgreSQL rows into stored events and idempotency records.
 
 use crate::store::append::{AppendOutcome, IdempotencyRecord};
-use crate::store::envelope::{EventHash, StoredEvent};
+use crate::store::envelope::StoredEvent;
 use crate::store::error::{StoreError, parse_actor, to_u64};
 use chrono::{DateTime, Utc};
+use domain::envelope::EventHash;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;

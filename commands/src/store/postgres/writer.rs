@@ -6,7 +6,7 @@
 use super::NOTIFY_CHANNEL;
 use super::rows::decode_outcome;
 use crate::clock::Clock;
-use crate::store::envelope::{EventHash, StoredEvent};
+use crate::store::envelope::StoredEvent;
 use crate::store::error::{StoreError, to_i64, to_u64};
 use crate::store::plan::{
     BatchPlan, BatchState, ChainHead, PlannedIdempotency, PreparedRequest, batch_lookups,
@@ -15,6 +15,7 @@ use crate::store::plan::{
 use crate::store::writer::{BatchAnswers, BatchFailure, BatchWriter};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::envelope::EventHash;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{PgConnection, Postgres, Row, Transaction};
 use std::sync::Arc;

@@ -7,7 +7,7 @@ mod rows;
 mod writer;
 
 use super::append::{AppendError, AppendOutcome, AppendRequest, IdempotencyRecord};
-use super::envelope::{RecordedEvent, StoredEvent};
+use super::envelope::StoredEvent;
 use super::error::{StoreError, to_i64, to_u64};
 use super::hash_chain::{ChainVerification, ChainVerifier};
 use super::leadership::LeadershipGuard;
@@ -17,6 +17,7 @@ use super::subscription::Subscription;
 use super::writer::WriterHandle;
 use super::{EventStore, ReadStreamOptions, StoreSettings};
 use async_trait::async_trait;
+use domain::envelope::RecordedEvent;
 use rows::{EVENT_COLUMNS, decode_event, decode_outcome, to_micros};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -1,9 +1,10 @@
 //! Turning SQLite rows into stored events, and instants into the integers SQLite keeps.
 
 use crate::store::append::{AppendOutcome, IdempotencyRecord};
-use crate::store::envelope::{EventHash, StoredEvent};
+use crate::store::envelope::StoredEvent;
 use crate::store::error::{StoreError, parse_actor, to_u64};
 use chrono::{DateTime, Utc};
+use domain::envelope::EventHash;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
