@@ -1,1 +1,74 @@
-fn main() {}
+//! The `pep` binary: one command-line entry point whose subcommands do the work in modules
+//! (`pep schedule` now; `pep serve`, `pep migrate` and the rest join the same enum).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod demo_child;
+mod reference_data;
+mod schedule;
+
+use clap::{Parser, Subcommand};
+use reference_data::{ReferenceData, ReferenceDataArgs};
+
+/// PEP Ledger: every looked-after child's Personal Education Plan as an immutable history.
+#[derive(Debug, Parser)]
+#[command(name = "pep", version, about)]
+struct Cli {
+    /// Reference data files, shared by every subcommand.
+    #[command(flatten)]
+    reference_data: ReferenceDataArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a child's PEP compliance schedule: every obligation, its due date and its status.
+    Schedule(schedule::ScheduleArgs),
+    /// Publish every committed event to NATS JetStream, in order, until stopped.
+    Relay(gateway::relay::cli::RelayArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Schedule(args) => {
+            let reference = ReferenceData::load(&cli.reference_data)?;
+            schedule::run(args, &reference)
+        }
+        Command::Relay(args) => gateway::relay::cli::run_relay_command(args.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn reference_data_options_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "pep",
+            "schedule",
+            "--demo",
+            "--today",
+            "2025-04-22",
+            "--policy",
+            "la.toml",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.reference_data.policy_file.as_deref(),
+            Some(std::path::Path::new("la.toml"))
+        );
+        let Command::Schedule(args) = cli.command else {
+            panic!("expected the schedule subcommand");
+        };
+        assert!(args.demo);
+        assert_eq!(args.today, chrono::NaiveDate::from_ymd_opt(2025, 4, 22));
+    }
+}

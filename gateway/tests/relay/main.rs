@@ -1,0 +1,17 @@
+//! Integration tests of the relay against real PostgreSQL, real `nats-server` processes (each
+//! test starts its own, so it can kill and restart it) and the in-process bus.
+//!
+//! One test binary made of modules. PostgreSQL must be running and a `nats-server` binary must
+//! be installed; `deploy/local/test.sh` sees to both. Set `TEST_LOG=1` to see the relay's logs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod crash;
+mod embedded;
+mod foreign_message;
+mod nats_server;
+mod postgres_lost;
+mod publish_run;
+mod stream_check;
+mod stream_setup;
+mod support;
+mod two_relays;
