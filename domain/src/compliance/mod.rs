@@ -15,6 +15,7 @@ mod calendar_rules;
 mod due_item;
 mod event_rules;
 mod facts;
+pub mod from_events;
 mod report;
 mod schedule;
 
