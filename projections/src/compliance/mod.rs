@@ -1,0 +1,152 @@
+//! The Virtual School's compliance read model: per child, every PEP obligation with its due date
+//! and the day it was met, plus the open PEP's progress and the flags a dashboard needs.
+//!
+//! Due dates are computed when facts change, with the LA policy and calendar given to the
+//! projector at construction (the gateway loads them as reference data), and stored. Status
+//! depends on "today", so it is never stored: every query judges the stored items with
+//! `domain::compliance::status_on` on the day asked, and the view is right tomorrow without a new
+//! event. Changing the policy or loading newer bank holidays or term dates needs a rebuild.
+//!
+//! Tables (see [`schema`]): `compliance_children`, `compliance_due_items`, `compliance_peps`,
+//! `compliance_funding_requests`. docs/compliance-rules.md states the rules.
+
+mod apply;
+mod child_record;
+mod queries;
+pub mod schema;
+mod stored_pep;
+mod stored_rows;
+mod summary;
+
+pub use child_record::QualityAssurance;
+pub use queries::{ChildCompliance, CohortFilter, CohortPage, JudgedItem, Page};
+pub use stored_pep::TargetProgress;
+pub use summary::{CohortSummary, GroupSummary, NOT_RECORDED, status_key, summarise};
+
+use crate::db::ReadDatabase;
+use crate::runtime::{ProjectionError, Projector, TableNames};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use domain::calendar::Calendar;
+use domain::envelope::RecordedEvent;
+use domain::ids::ChildId;
+use domain::policy::LaPolicy;
+
+/// The compliance projector, with the reference data its due dates are computed with.
+#[derive(Debug, Clone)]
+pub struct ComplianceProjector {
+    policy: LaPolicy,
+    calendar: Calendar,
+}
+
+impl ComplianceProjector {
+    /// The checkpoint key.
+    pub const NAME: &'static str = "compliance";
+
+    /// A projector dating obligations under `policy` with `calendar`.
+    pub fn new(policy: LaPolicy, calendar: Calendar) -> Self {
+        Self { policy, calendar }
+    }
+
+    /// The policy due dates and statuses follow.
+    pub fn policy(&self) -> &LaPolicy {
+        &self.policy
+    }
+
+    /// The calendar due dates are counted with.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// One page of the cohort matching `filter`, judged on `today`, most urgent first.
+    pub async fn cohort(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+        page: Page,
+    ) -> Result<CohortPage, ProjectionError> {
+        if page.limit == 0 || page.limit > Page::MAX_LIMIT {
+            return Err(ProjectionError::InvalidQuery(format!(
+                "a page holds 1 to {} children, not {}",
+                Page::MAX_LIMIT,
+                page.limit
+            )));
+        }
+        let mut children =
+            queries::load_judged(database, &self.policy, filter, None, today).await?;
+        queries::sort_by_urgency(&mut children);
+        let total = children.len() as u64;
+        let children = children
+            .into_iter()
+            .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+            .map(|mut child| {
+                child.items.clear();
+                child
+            })
+            .collect();
+        Ok(CohortPage {
+            today,
+            total,
+            page,
+            children,
+        })
+    }
+
+    /// The summary of the cohort matching `filter` on `today`.
+    pub async fn cohort_summary(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+    ) -> Result<CohortSummary, ProjectionError> {
+        let children = queries::load_judged(database, &self.policy, filter, None, today).await?;
+        Ok(summarise(&children, today))
+    }
+
+    /// One child's compliance on `today`, with every obligation; `None` for an unknown child.
+    /// Children who have left care are included.
+    pub async fn child(
+        &self,
+        database: &ReadDatabase,
+        child_id: ChildId,
+        today: NaiveDate,
+    ) -> Result<Option<ChildCompliance>, ProjectionError> {
+        let filter = CohortFilter {
+            include_left_care: true,
+            ..CohortFilter::default()
+        };
+        let mut children =
+            queries::load_judged(database, &self.policy, &filter, Some(child_id), today).await?;
+        Ok(children.pop())
+    }
+}
+
+#[async_trait]
+impl Projector for ComplianceProjector {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        schema::TABLES
+    }
+
+    fn create_tables(&self, tables: &TableNames) -> Vec<String> {
+        schema::create_tables(tables)
+    }
+
+    async fn apply(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        tables: &TableNames,
+        event: &RecordedEvent,
+    ) -> Result<(), ProjectionError> {
+        let rules = apply::Rules {
+            policy: &self.policy,
+            calendar: &self.calendar,
+        };
+        apply::apply_event(&rules, tx, tables, event).await
+    }
+}

@@ -1,0 +1,397 @@
+//! A large, coherent history made fast: prepared events appended straight through the store in
+//! big multi-stream requests (thousands of events each), not one command at a time.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use commands::store::{
+    AppendRequest, EventMetadata, EventStore, ExpectedVersion, NewEvent, StreamAppend,
+};
+use domain::actor::PersonRef;
+use domain::child::{
+    AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, NoticeReason, Sex,
+};
+use domain::event::DomainEvent;
+use domain::funding::{FundingEvent, ReleaseCondition, budget_stream_id};
+use domain::ids::{ChildId, FundingRequestId, MeetingId, PepId, TargetId};
+use domain::pep::{PepEvent, PepKind, PepSection, PepTrigger, QaRating, TargetHorizon};
+use domain::values::{Money, SchoolUrn};
+use domain::{Actor, Role};
+use std::sync::Arc;
+use uuid::Uuid;
+
+use crate::fixtures::{episode, la, year};
+use crate::support::date;
+
+/// Events made per child: 21 on the child record, 18 on the PEP, 3 on the PP+ budget.
+pub const EVENTS_PER_CHILD: u64 = 42;
+
+/// Appends the year's budget, then `children` children's histories in requests of
+/// `children_per_request` children; returns the number of events appended.
+pub async fn generate_history(
+    store: &Arc<dyn EventStore>,
+    children: usize,
+    children_per_request: usize,
+) -> u64 {
+    let budget_stream = budget_stream_id(&la(), year());
+    let mut budget_version = store.stream_version(&budget_stream).await.unwrap();
+    let mut appended = 0;
+    if budget_version == 0 {
+        let budget = FundingEvent::BudgetSet {
+            la: la(),
+            financial_year: year(),
+            budget: Money::from_pence(1_000_000_000),
+            per_child_cap: Money::from_pence(190_000),
+            release_condition: ReleaseCondition::QualityAssured,
+            impact_required_before_further_funding: false,
+        };
+        let request = AppendRequest::single(
+            budget_stream.clone(),
+            ExpectedVersion::NoStream,
+            vec![new_event(&budget, Role::VirtualSchool)],
+            None,
+        );
+        store.append(request).await.unwrap();
+        budget_version = 1;
+        appended += 1;
+    }
+    let mut made = 0;
+    while made < children {
+        let count = children_per_request.min(children - made);
+        let mut streams = Vec::with_capacity(count * 2 + 1);
+        let mut funding = Vec::with_capacity(count * 3);
+        for index in made..made + count {
+            let (child, pep, requests) = one_child(index);
+            streams.push(StreamAppend {
+                stream_id: child.0,
+                expected: ExpectedVersion::NoStream,
+                events: child.1,
+            });
+            streams.push(StreamAppend {
+                stream_id: pep.0,
+                expected: ExpectedVersion::NoStream,
+                events: pep.1,
+            });
+            funding.extend(requests);
+        }
+        let funding_count = funding.len() as u64;
+        streams.push(StreamAppend {
+            stream_id: budget_stream.clone(),
+            expected: ExpectedVersion::Exactly(budget_version),
+            events: funding,
+        });
+        let events: u64 = streams
+            .iter()
+            .map(|stream| stream.events.len() as u64)
+            .sum();
+        store
+            .append(AppendRequest {
+                streams,
+                idempotency: None,
+            })
+            .await
+            .unwrap();
+        budget_version += funding_count;
+        appended += events;
+        made += count;
+    }
+    appended
+}
+
+fn new_event<E: DomainEvent>(event: &E, role: Role) -> NewEvent {
+    let encoded = event.encode();
+    let metadata = EventMetadata {
+        la: la().as_str().to_owned(),
+        occurred_at: event
+            .occurred_on()
+            .map(|day| day.and_time(NaiveTime::MIN).and_utc())
+            .unwrap_or_else(crate::support::start_instant),
+        actor: Actor::new(format!("{role}-1"), role),
+        correlation_id: Uuid::now_v7(),
+        causation_id: Uuid::now_v7(),
+        source: "generator".to_owned(),
+    };
+    NewEvent::new(
+        Uuid::now_v7(),
+        encoded.event_type,
+        encoded.schema_version,
+        encoded.payload,
+        &metadata,
+    )
+}
+
+fn person(prefix: &str, number: usize) -> PersonRef {
+    PersonRef {
+        id: format!("{prefix}-{number}"),
+        name: format!("{prefix} number {number}"),
+    }
+}
+
+type StreamEvents = (String, Vec<NewEvent>);
+
+/// One child's record, PEP and PP+ request, allocation and impact.
+fn one_child(index: usize) -> (StreamEvents, StreamEvents, Vec<NewEvent>) {
+    let child_id = ChildId::from_uuid(Uuid::now_v7());
+    let pep_id = PepId::from_uuid(Uuid::now_v7());
+    let target_ids = [
+        TargetId::from_uuid(Uuid::now_v7()),
+        TargetId::from_uuid(Uuid::now_v7()),
+    ];
+    let entered_care = date(2024, 9, 2) + Duration::days((index % 60) as i64);
+    let school_number = 100_000 + index % 40;
+    let mut child = vec![
+        new_event(
+            &ChildEvent::Registered {
+                child_id,
+                la: la(),
+                la_child_id: format!("G{index:06}"),
+                details: ChildDetails {
+                    date_of_birth: date(2010, 1, 1) + Duration::days((index % 2000) as i64),
+                    sex: if index.is_multiple_of(2) {
+                        Sex::Female
+                    } else {
+                        Sex::Male
+                    },
+                    upn: None,
+                    given_name: Some(format!("Child {index}")),
+                    family_name: None,
+                },
+            },
+            Role::Integration,
+        ),
+        new_event(
+            &ChildEvent::CareEpisodeStarted {
+                episode: episode(entered_care, "S"),
+            },
+            Role::Integration,
+        ),
+        new_event(
+            &ChildEvent::PersonAssigned {
+                role: AssignedRole::Iro,
+                person: person("iro", index % 20),
+                from: entered_care,
+            },
+            Role::SocialWorker,
+        ),
+        new_event(
+            &ChildEvent::EducationSettingChanged {
+                setting: EducationSetting {
+                    urn: Some(SchoolUrn::parse(&school_number.to_string()).unwrap()),
+                    name: format!("School {school_number}"),
+                },
+                started_on: entered_care,
+                previous: None,
+                leaving_reason: None,
+                leaving_detail: None,
+            },
+            Role::SocialWorker,
+        ),
+    ];
+    for month in 0..12_u32 {
+        let start = month_start(2024, 9 + month);
+        child.push(new_event(
+            &ChildEvent::AttendanceRecorded {
+                period_start: start,
+                period_end: start + Duration::days(27),
+                possible_sessions: 40,
+                attended_sessions: 30 + (index as u32 + month) % 10,
+                unauthorised_absence_sessions: (index as u32 + month) % 3,
+            },
+            Role::DesignatedTeacher,
+        ));
+    }
+    child.push(new_event(
+        &ChildEvent::ExclusionRecorded {
+            kind: ExclusionKind::Suspension,
+            start_date: date(2025, 1, 13),
+            days: Some(1 + (index % 3) as u32),
+            reason: "persistent disruption, \"see\" log".to_owned(),
+        },
+        Role::DesignatedTeacher,
+    ));
+    for subject in ["reading", "maths"] {
+        child.push(new_event(
+            &ChildEvent::AttainmentRecorded {
+                subject: subject.to_owned(),
+                assessment: "autumn data drop".to_owned(),
+                result: format!("working at {}", index % 7),
+                assessed_on: date(2024, 12, 13),
+                on_track: Some(!index.is_multiple_of(3)),
+            },
+            Role::DesignatedTeacher,
+        ));
+    }
+    child.push(new_event(
+        &ChildEvent::PepOpened {
+            pep_id,
+            kind: PepKind::Initial,
+            trigger: PepTrigger::EnteredCare,
+            opened_on: entered_care,
+        },
+        Role::SocialWorker,
+    ));
+    child.push(new_event(
+        &ChildEvent::IroNoticeRequested {
+            notice_id: Uuid::now_v7(),
+            reason: NoticeReason::Exclusion,
+            about_event_id: Uuid::now_v7(),
+            occurred_on: date(2025, 1, 13),
+            summary: format!("Child {index} suspended"),
+        },
+        Role::System,
+    ));
+
+    let mut pep = vec![new_event(
+        &PepEvent::Initiated {
+            pep_id,
+            child_id,
+            la: la(),
+            kind: PepKind::Initial,
+            trigger: PepTrigger::EnteredCare,
+            initiated_on: entered_care,
+            previous_pep_id: None,
+            targets_to_review: vec![],
+        },
+        Role::SocialWorker,
+    )];
+    for section in PepSection::REQUIRED {
+        pep.push(new_event(
+            &PepEvent::SectionDrafted {
+                section,
+                content: format!("notes for child {index}"),
+                by_role: section.owner(),
+            },
+            section.owner(),
+        ));
+        pep.push(new_event(
+            &PepEvent::SectionCompleted {
+                section,
+                by_role: section.owner(),
+                completed_on: entered_care + Duration::days(7),
+            },
+            section.owner(),
+        ));
+    }
+    let meeting_id = MeetingId::from_uuid(Uuid::now_v7());
+    pep.push(new_event(
+        &PepEvent::MeetingScheduled {
+            meeting_id,
+            scheduled_for: entered_care + Duration::days(7),
+            invitees: vec![person("dt", index % 40)],
+        },
+        Role::DesignatedTeacher,
+    ));
+    pep.push(new_event(
+        &PepEvent::MeetingHeld {
+            meeting_id,
+            held_on: entered_care + Duration::days(7),
+            attendees: vec![],
+            child_attended: !index.is_multiple_of(4),
+            child_absence_reason: None,
+        },
+        Role::DesignatedTeacher,
+    ));
+    for (number, target_id) in target_ids.iter().enumerate() {
+        pep.push(new_event(
+            &PepEvent::TargetSet {
+                target_id: *target_id,
+                area: if number == 0 { "reading" } else { "maths" }.to_owned(),
+                description: format!("target {number} for child {index}"),
+                success_criterion: "assessed at the next review".to_owned(),
+                owner: person("carer", index),
+                set_on: entered_care + Duration::days(7),
+                due_on: entered_care + Duration::days(90),
+                horizon: TargetHorizon::ShortTerm,
+                carried_from: None,
+            },
+            Role::DesignatedTeacher,
+        ));
+    }
+    pep.push(new_event(
+        &PepEvent::ChildViewsRecorded {
+            views: "I like football".to_owned(),
+            attachments: vec![],
+            recorded_by_role: Role::YoungPerson,
+            in_own_words: true,
+            recorded_on: entered_care + Duration::days(7),
+        },
+        Role::YoungPerson,
+    ));
+    pep.push(new_event(
+        &PepEvent::Submitted {
+            submitted_on: entered_care + Duration::days(8),
+            by_role: Role::DesignatedTeacher,
+            resubmission: false,
+        },
+        Role::DesignatedTeacher,
+    ));
+    pep.push(new_event(
+        &PepEvent::QualityAssured {
+            assured_on: entered_care + Duration::days(10),
+            rating: QaRating::Green,
+            comments: None,
+        },
+        Role::VirtualSchool,
+    ));
+
+    let request_id = FundingRequestId::from_uuid(Uuid::now_v7());
+    let requested = 50_000 + (index % 10) as i64 * 1_000;
+    let mut funding = vec![
+        new_event(
+            &FundingEvent::Requested {
+                request_id,
+                child_id,
+                pep_id,
+                school_urn: Some(SchoolUrn::parse(&school_number.to_string()).unwrap()),
+                target_ids: target_ids.to_vec(),
+                amount: Money::from_pence(requested),
+                purpose: "tutoring".to_owned(),
+                intended_outcome: "catch up".to_owned(),
+                requested_on: entered_care + Duration::days(12),
+            },
+            Role::DesignatedTeacher,
+        ),
+        new_event(
+            &FundingEvent::Allocated {
+                request_id,
+                amount: Money::from_pence(requested - 5_000),
+                allocated_on: entered_care + Duration::days(14),
+            },
+            Role::VirtualSchool,
+        ),
+    ];
+    funding.push(if index.is_multiple_of(2) {
+        new_event(
+            &FundingEvent::ImpactRecorded {
+                request_id,
+                impact: "reading age up".to_owned(),
+                recorded_on: entered_care + Duration::days(100),
+            },
+            Role::DesignatedTeacher,
+        )
+    } else {
+        // A second request, still waiting for a decision.
+        new_event(
+            &FundingEvent::Requested {
+                request_id: FundingRequestId::from_uuid(Uuid::now_v7()),
+                child_id,
+                pep_id,
+                school_urn: None,
+                target_ids: vec![target_ids[1]],
+                amount: Money::from_pence(20_000),
+                purpose: "laptop".to_owned(),
+                intended_outcome: "homework submitted on time".to_owned(),
+                requested_on: entered_care + Duration::days(20),
+            },
+            Role::DesignatedTeacher,
+        )
+    });
+    (
+        (child_id.stream_id(), child),
+        (pep_id.stream_id(), pep),
+        funding,
+    )
+}
+
+fn month_start(year: i32, month: u32) -> NaiveDate {
+    let (year, month) = (year + ((month - 1) / 12) as i32, (month - 1) % 12 + 1);
+    date(year, month, 1)
+}
