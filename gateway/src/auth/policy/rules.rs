@@ -1,0 +1,227 @@
+//! The authorisation table itself: for every operation, its routes and who may take it how far.
+//! Read it as the answer to "who can do what" (docs/http-api.md renders it for people).
+
+use super::{Grant, Operation, Reach, Rule};
+use domain::Role;
+
+const fn grant(role: Role, reach: Reach) -> Grant {
+    Grant { role, reach }
+}
+
+use Reach::{Caseload, LocalAuthority, OnRollAtOwnSchool, OwnChildren, ReviewedChildren};
+use Role::{
+    Admin, Auditor, Carer, DesignatedTeacher, Integration, Iro, SocialWorker, VirtualSchool,
+    YoungPerson,
+};
+
+const VIRTUAL_SCHOOL: Grant = grant(VirtualSchool, LocalAuthority);
+const ADMIN: Grant = grant(Admin, LocalAuthority);
+const SOCIAL_WORKER: Grant = grant(SocialWorker, Caseload);
+const SOCIAL_WORKER_IN_LA: Grant = grant(SocialWorker, LocalAuthority);
+const DESIGNATED_TEACHER: Grant = grant(DesignatedTeacher, OnRollAtOwnSchool);
+const CARER: Grant = grant(Carer, OwnChildren);
+const YOUNG_PERSON: Grant = grant(YoungPerson, OwnChildren);
+
+/// Record-keeping about the child: the Virtual School, the child's social worker, and the
+/// service administrator (corrections).
+const CHILD_RECORD_KEEPERS: &[Grant] = &[VIRTUAL_SCHOOL, SOCIAL_WORKER, ADMIN];
+/// School facts: the Virtual School and the school's designated teacher.
+const SCHOOL_FACT_KEEPERS: &[Grant] = &[VIRTUAL_SCHOOL, DESIGNATED_TEACHER];
+/// The professionals who run a PEP.
+const PEP_PROFESSIONALS: &[Grant] = &[VIRTUAL_SCHOOL, DESIGNATED_TEACHER, SOCIAL_WORKER];
+/// Everyone who writes part of a PEP; which section each may write is the domain's rule.
+const PEP_CONTRIBUTORS: &[Grant] = &[
+    VIRTUAL_SCHOOL,
+    DESIGNATED_TEACHER,
+    SOCIAL_WORKER,
+    CARER,
+    YOUNG_PERSON,
+];
+const VIRTUAL_SCHOOL_ONLY: &[Grant] = &[VIRTUAL_SCHOOL];
+
+/// The authorisation table.
+pub const RULES: &[Rule] = &[
+    Rule {
+        operation: Operation::RegisterChild,
+        routes: &[("POST", "/api/v1/children")],
+        grants: &[VIRTUAL_SCHOOL, SOCIAL_WORKER_IN_LA, ADMIN],
+    },
+    Rule {
+        operation: Operation::UpdateChildDetails,
+        routes: &[("PUT", "/api/v1/children/{child_id}/details")],
+        grants: CHILD_RECORD_KEEPERS,
+    },
+    Rule {
+        operation: Operation::RecordEpisode,
+        routes: &[("POST", "/api/v1/children/{child_id}/episodes")],
+        grants: CHILD_RECORD_KEEPERS,
+    },
+    Rule {
+        operation: Operation::ChangeEducationSetting,
+        routes: &[("POST", "/api/v1/children/{child_id}/education-settings")],
+        grants: CHILD_RECORD_KEEPERS,
+    },
+    Rule {
+        operation: Operation::AssignPerson,
+        routes: &[("POST", "/api/v1/children/{child_id}/assignments")],
+        grants: CHILD_RECORD_KEEPERS,
+    },
+    Rule {
+        operation: Operation::RecordSenStatus,
+        routes: &[("POST", "/api/v1/children/{child_id}/sen-status")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::RecordAttendance,
+        routes: &[("POST", "/api/v1/children/{child_id}/attendance")],
+        grants: SCHOOL_FACT_KEEPERS,
+    },
+    Rule {
+        operation: Operation::RecordExclusion,
+        routes: &[("POST", "/api/v1/children/{child_id}/exclusions")],
+        grants: SCHOOL_FACT_KEEPERS,
+    },
+    Rule {
+        operation: Operation::RecordAttainment,
+        routes: &[("POST", "/api/v1/children/{child_id}/attainment")],
+        grants: SCHOOL_FACT_KEEPERS,
+    },
+    Rule {
+        operation: Operation::InitiatePep,
+        routes: &[("POST", "/api/v1/children/{child_id}/peps")],
+        grants: &[VIRTUAL_SCHOOL, SOCIAL_WORKER],
+    },
+    Rule {
+        operation: Operation::DraftSection,
+        routes: &[("PUT", "/api/v1/peps/{pep_id}/sections/{section}")],
+        grants: PEP_CONTRIBUTORS,
+    },
+    Rule {
+        operation: Operation::CompleteSection,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/sections/{section}/complete")],
+        grants: PEP_CONTRIBUTORS,
+    },
+    Rule {
+        operation: Operation::ScheduleMeeting,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/meetings")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::HoldMeeting,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/meetings/{meeting_id}/held")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::RecordChildViews,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/child-views")],
+        grants: PEP_CONTRIBUTORS,
+    },
+    Rule {
+        operation: Operation::SetTarget,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/targets")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::ReviewTarget,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/targets/{target_id}/review")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::AgreeAction,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/actions")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::CompleteAction,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/actions/{action_id}/complete")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::SubmitPep,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/submit")],
+        grants: PEP_PROFESSIONALS,
+    },
+    Rule {
+        operation: Operation::ReturnPep,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/return")],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::QualityAssurePep,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/quality-assurance")],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::SignOffPep,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/sign-off")],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::WithdrawPep,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/withdraw")],
+        grants: &[VIRTUAL_SCHOOL, SOCIAL_WORKER, ADMIN],
+    },
+    Rule {
+        operation: Operation::UploadAttachment,
+        routes: &[("POST", "/api/v1/peps/{pep_id}/attachments")],
+        grants: PEP_CONTRIBUTORS,
+    },
+    Rule {
+        operation: Operation::SetFundingBudget,
+        routes: &[("PUT", "/api/v1/funding/{la}/{financial_year}/budget")],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::RequestFunding,
+        routes: &[("POST", "/api/v1/funding/{la}/{financial_year}/requests")],
+        grants: SCHOOL_FACT_KEEPERS,
+    },
+    Rule {
+        operation: Operation::AllocateFunding,
+        routes: &[(
+            "POST",
+            "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/allocate",
+        )],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::RejectFunding,
+        routes: &[(
+            "POST",
+            "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/reject",
+        )],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
+        operation: Operation::RecordFundingImpact,
+        routes: &[(
+            "POST",
+            "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/impact",
+        )],
+        grants: SCHOOL_FACT_KEEPERS,
+    },
+    Rule {
+        operation: Operation::ReadChildRecord,
+        routes: &[],
+        grants: &[
+            VIRTUAL_SCHOOL,
+            DESIGNATED_TEACHER,
+            SOCIAL_WORKER,
+            CARER,
+            YOUNG_PERSON,
+            grant(Iro, ReviewedChildren),
+            grant(Auditor, LocalAuthority),
+            ADMIN,
+        ],
+    },
+    Rule {
+        operation: Operation::QueryAccessLog,
+        routes: &[("GET", "/api/v1/audit/access-log")],
+        grants: &[grant(Auditor, LocalAuthority), ADMIN],
+    },
+    Rule {
+        operation: Operation::PostFeed,
+        routes: &[],
+        grants: &[grant(Integration, LocalAuthority)],
+    },
+];

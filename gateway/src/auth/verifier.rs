@@ -1,0 +1,388 @@
+//! Bearer token verification (CONTRACTS.md §4): HS256 with a configured secret for development,
+//! RS256 or ES256 against the public keys of a JWKS document in production. A verifier accepts
+//! only its own algorithms, so a token signed with the public key as an HMAC secret (the classic
+//! algorithm confusion) is refused.
+
+use super::claims::{Claims, ClaimsError, Principal};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use std::fmt;
+use std::path::Path;
+use thiserror::Error;
+
+/// The shortest development secret accepted: HS256 with fewer than 32 bytes of key is guessable.
+pub const MINIMUM_SECRET_BYTES: usize = 32;
+
+/// Why a verifier could not be built from its configuration.
+#[derive(Debug, Error)]
+pub enum VerifierError {
+    /// The HS256 secret is too short.
+    #[error("the JWT secret must be at least {MINIMUM_SECRET_BYTES} bytes long")]
+    SecretTooShort,
+    /// The JWKS file could not be read.
+    #[error("cannot read the JWKS file {path}: {source}")]
+    ReadJwks {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The JWKS document is not a JWK set.
+    #[error("the JWKS document is not a valid JWK set: {0}")]
+    ParseJwks(String),
+    /// A key of the set cannot verify RS256 or ES256 tokens.
+    #[error("JWKS key {key:?} is not usable: {reason}")]
+    UnusableKey {
+        /// The key's `kid`, or its index.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// The set holds no signing key.
+    #[error("the JWKS document holds no RS256 or ES256 signing key")]
+    NoKeys,
+    /// A development token could not be signed.
+    #[error("cannot sign the token: {0}")]
+    Signing(String),
+}
+
+/// Why a request's credentials were not accepted (answered with 401).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuthError {
+    /// No `Authorization` header.
+    #[error("the request has no Authorization header; send Authorization: Bearer <token>")]
+    MissingToken,
+    /// The header is not `Bearer <token>`.
+    #[error("the Authorization header must be Bearer <token>")]
+    NotBearer,
+    /// The token has expired.
+    #[error("the bearer token has expired")]
+    Expired,
+    /// The token is malformed, signed with the wrong key or algorithm, or not yet valid.
+    #[error("the bearer token is not valid: {0}")]
+    Invalid(String),
+    /// The token is genuine but its claims do not describe a caller the service can serve.
+    #[error("the bearer token's claims are not usable: {0}")]
+    Claims(#[from] ClaimsError),
+}
+
+/// One public key of a JWKS document.
+struct PublicKey {
+    key_id: Option<String>,
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+enum Keys {
+    /// Development: one shared secret.
+    Secret(DecodingKey),
+    /// Production: the identity provider's public keys.
+    Public(Vec<PublicKey>),
+}
+
+/// Verifies bearer tokens and turns them into [`Principal`]s.
+pub struct TokenVerifier {
+    keys: Keys,
+    issuer: Option<String>,
+    audience: Option<String>,
+    /// Clock skew tolerated on `exp`, in seconds.
+    leeway_seconds: u64,
+}
+
+impl fmt::Debug for TokenVerifier {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Key material never goes to logs.
+        let keys = match &self.keys {
+            Keys::Secret(_) => "HS256 secret".to_owned(),
+            Keys::Public(keys) => format!("{} JWKS keys", keys.len()),
+        };
+        formatter
+            .debug_struct("TokenVerifier")
+            .field("keys", &keys)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+impl TokenVerifier {
+    /// A development verifier for HS256 tokens signed with `secret`.
+    pub fn hs256(secret: &[u8]) -> Result<Self, VerifierError> {
+        if secret.len() < MINIMUM_SECRET_BYTES {
+            return Err(VerifierError::SecretTooShort);
+        }
+        Ok(Self::with_keys(Keys::Secret(DecodingKey::from_secret(
+            secret,
+        ))))
+    }
+
+    /// A verifier for RS256 and ES256 tokens signed by the keys of a JWKS document.
+    pub fn from_jwks_json(text: &str) -> Result<Self, VerifierError> {
+        let set: JwkSet = serde_json::from_str(text)
+            .map_err(|error| VerifierError::ParseJwks(error.to_string()))?;
+        let mut keys = Vec::new();
+        for (index, jwk) in set.keys.iter().enumerate() {
+            let name = jwk
+                .common
+                .key_id
+                .clone()
+                .unwrap_or_else(|| format!("#{index}"));
+            if jwk.common.public_key_use == Some(PublicKeyUse::Encryption) {
+                continue;
+            }
+            let algorithm =
+                signing_algorithm(jwk).map_err(|reason| VerifierError::UnusableKey {
+                    key: name.clone(),
+                    reason,
+                })?;
+            let key = DecodingKey::from_jwk(jwk).map_err(|error| VerifierError::UnusableKey {
+                key: name,
+                reason: error.to_string(),
+            })?;
+            keys.push(PublicKey {
+                key_id: jwk.common.key_id.clone(),
+                algorithm,
+                key,
+            });
+        }
+        if keys.is_empty() {
+            return Err(VerifierError::NoKeys);
+        }
+        Ok(Self::with_keys(Keys::Public(keys)))
+    }
+
+    /// [`TokenVerifier::from_jwks_json`] on a file.
+    pub fn from_jwks_file(path: &Path) -> Result<Self, VerifierError> {
+        let text = std::fs::read_to_string(path).map_err(|source| VerifierError::ReadJwks {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_jwks_json(&text)
+    }
+
+    /// Also requires the `iss` claim to be `issuer`.
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Also requires the `aud` claim to contain `audience`.
+    pub fn with_audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    fn with_keys(keys: Keys) -> Self {
+        Self {
+            keys,
+            issuer: None,
+            audience: None,
+            leeway_seconds: 30,
+        }
+    }
+
+    /// Verifies the value of an `Authorization` header.
+    pub fn verify_header(&self, header: Option<&str>) -> Result<Principal, AuthError> {
+        let header = header.ok_or(AuthError::MissingToken)?;
+        let (scheme, token) = header.trim().split_once(' ').ok_or(AuthError::NotBearer)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(AuthError::NotBearer);
+        }
+        self.verify(token.trim())
+    }
+
+    /// Verifies a token: signature, algorithm, expiry (and issuer and audience when configured),
+    /// then the claims.
+    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let header = jsonwebtoken::decode_header(token).map_err(describe)?;
+        let (key, algorithm) = match &self.keys {
+            Keys::Secret(key) => (key, Algorithm::HS256),
+            Keys::Public(keys) => {
+                let candidate = keys
+                    .iter()
+                    .filter(|candidate| candidate.algorithm == header.alg)
+                    .find(|candidate| match (&header.kid, &candidate.key_id) {
+                        (Some(wanted), Some(key_id)) => wanted == key_id,
+                        (Some(_), None) => false,
+                        (None, _) => true,
+                    })
+                    .ok_or_else(|| {
+                        AuthError::Invalid(format!(
+                            "no configured key verifies {:?} tokens with kid {:?}",
+                            header.alg, header.kid
+                        ))
+                    })?;
+                (&candidate.key, candidate.algorithm)
+            }
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = self.leeway_seconds;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        if let Some(issuer) = &self.issuer {
+            validation.set_issuer(&[issuer]);
+            validation.required_spec_claims.insert("iss".to_owned());
+        }
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                validation.required_spec_claims.insert("aud".to_owned());
+            }
+            None => validation.validate_aud = false,
+        }
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(describe)?;
+        Ok(Principal::from_claims(&data.claims)?)
+    }
+}
+
+/// The algorithm a JWKS key verifies: its `alg`, or what its key type implies.
+fn signing_algorithm(jwk: &jsonwebtoken::jwk::Jwk) -> Result<Algorithm, String> {
+    let implied = match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => Algorithm::RS256,
+        AlgorithmParameters::EllipticCurve(parameters)
+            if parameters.curve == EllipticCurve::P256 =>
+        {
+            Algorithm::ES256
+        }
+        _ => return Err("only RSA and P-256 keys (RS256, ES256) are supported".to_owned()),
+    };
+    match jwk.common.key_algorithm {
+        None => Ok(implied),
+        Some(KeyAlgorithm::RS256) if implied == Algorithm::RS256 => Ok(implied),
+        Some(KeyAlgorithm::ES256) if implied == Algorithm::ES256 => Ok(implied),
+        Some(other) => Err(format!(
+            "alg {other:?} is not RS256 or ES256 for this key type"
+        )),
+    }
+}
+
+fn describe(error: jsonwebtoken::errors::Error) -> AuthError {
+    match error.kind() {
+        ErrorKind::ExpiredSignature => AuthError::Expired,
+        ErrorKind::InvalidSignature => {
+            AuthError::Invalid("the signature does not match".to_owned())
+        }
+        ErrorKind::InvalidAlgorithm => AuthError::Invalid(
+            "the token is signed with an algorithm this service does not accept".to_owned(),
+        ),
+        ErrorKind::MissingRequiredClaim(claim) => {
+            AuthError::Invalid(format!("the {claim} claim is missing"))
+        }
+        ErrorKind::InvalidIssuer => AuthError::Invalid("the issuer is not accepted".to_owned()),
+        ErrorKind::InvalidAudience => AuthError::Invalid("the audience is not accepted".to_owned()),
+        ErrorKind::ImmatureSignature => AuthError::Invalid("the token is not valid yet".to_owned()),
+        ErrorKind::Json(error) => AuthError::Invalid(format!("the claims are malformed: {error}")),
+        _ => AuthError::Invalid("the token is malformed".to_owned()),
+    }
+}
+
+/// Signs a development token with an HS256 secret (`pep token issue`, tests).
+pub fn issue_development_token(secret: &[u8], claims: &Claims) -> Result<String, VerifierError> {
+    if secret.len() < MINIMUM_SECRET_BYTES {
+        return Err(VerifierError::SecretTooShort);
+    }
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .map_err(|error| VerifierError::Signing(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"a development secret of at least 32 bytes";
+
+    fn claims(exp: u64) -> Claims {
+        Claims {
+            sub: "vs-1".to_owned(),
+            role: "virtual_school".to_owned(),
+            la: "831".to_owned(),
+            school_urn: None,
+            child_ids: Vec::new(),
+            caseload: Vec::new(),
+            iro_id: None,
+            exp,
+            iat: None,
+        }
+    }
+
+    fn in_an_hour() -> u64 {
+        jsonwebtoken::get_current_timestamp() + 3600
+    }
+
+    #[test]
+    fn a_development_token_round_trips() {
+        let verifier = TokenVerifier::hs256(SECRET).unwrap();
+        let token = issue_development_token(SECRET, &claims(in_an_hour())).unwrap();
+        let principal = verifier
+            .verify_header(Some(&format!("Bearer {token}")))
+            .unwrap();
+        assert_eq!(principal.subject, "vs-1");
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(matches!(
+            TokenVerifier::hs256(b"short"),
+            Err(VerifierError::SecretTooShort)
+        ));
+    }
+
+    #[test]
+    fn expired_tokens_wrong_secrets_and_bad_headers_are_refused() {
+        let verifier = TokenVerifier::hs256(SECRET).unwrap();
+        let expired = issue_development_token(SECRET, &claims(1_000)).unwrap();
+        assert_eq!(verifier.verify(&expired), Err(AuthError::Expired));
+        let other = issue_development_token(
+            b"another secret that is long enough!!",
+            &claims(in_an_hour()),
+        )
+        .unwrap();
+        assert!(matches!(
+            verifier.verify(&other),
+            Err(AuthError::Invalid(_))
+        ));
+        assert_eq!(verifier.verify_header(None), Err(AuthError::MissingToken));
+        assert_eq!(
+            verifier.verify_header(Some("Basic dXNlcjpwYXNz")),
+            Err(AuthError::NotBearer)
+        );
+        assert!(matches!(
+            verifier.verify("not.a.token"),
+            Err(AuthError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_jwks_verifier_refuses_hs256_tokens() {
+        let jwks = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256",
+            "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+        let verifier = TokenVerifier::from_jwks_json(jwks).unwrap();
+        let token = issue_development_token(SECRET, &claims(in_an_hour())).unwrap();
+        assert!(matches!(
+            verifier.verify(&token),
+            Err(AuthError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn jwks_documents_without_signing_keys_are_refused() {
+        assert!(matches!(
+            TokenVerifier::from_jwks_json(r#"{"keys":[]}"#),
+            Err(VerifierError::NoKeys)
+        ));
+        assert!(matches!(
+            TokenVerifier::from_jwks_json("{"),
+            Err(VerifierError::ParseJwks(_))
+        ));
+        let symmetric = r#"{"keys":[{"kty":"oct","k":"c2VjcmV0","alg":"HS256"}]}"#;
+        assert!(matches!(
+            TokenVerifier::from_jwks_json(symmetric),
+            Err(VerifierError::UnusableKey { .. })
+        ));
+    }
+}

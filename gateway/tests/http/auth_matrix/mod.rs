@@ -1,0 +1,233 @@
+//! Every route against every role, on the caller's own child, on another child of the same LA,
+//! and on a child of another LA. The expectations are written out here by hand, from the
+//! issue's rules, independently of the authorisation table they check:
+//!
+//! - a role that may not take the operation gets 403 `forbidden`, whoever the child;
+//! - a role that may gets through on its own child (whatever the domain then says);
+//! - on another child of the LA, only LA-wide roles (Virtual School, admin) get through;
+//!   everyone else gets 404 `not-found`, exactly as for a child that does not exist;
+//! - on another LA's child everyone gets 404;
+//! - no refusal writes anything.
+//!
+//! The own child (A) and the other LA's child (C) are set up identically (same school, same
+//! social worker and IRO, both in the carer's and young person's `child_ids` and the social
+//! worker's caseload), so the only thing C's 404 can come from is the LA.
+
+use crate::fixtures::{PepFixture, budget, child_in_care, funding_request, submitted_pep};
+use crate::support::{Backend, TestApp, Who, on_both_back_ends};
+use axum::body::Body;
+use axum::http::{Method, Request};
+use serde_json::Value;
+use uuid::Uuid;
+
+mod routes;
+
+use routes::{CARER, DT, SW, YP, routes};
+
+on_both_back_ends!(every_route_every_role_own_child_other_child_other_la);
+
+const ROLES: [&str; 9] = [
+    "virtual_school",
+    "designated_teacher",
+    "social_worker",
+    "carer",
+    "young_person",
+    "iro",
+    "auditor",
+    "integration",
+    "admin",
+];
+
+/// Roles that reach every child of their LA.
+const LA_WIDE: [&str; 2] = ["virtual_school", "admin"];
+
+#[derive(Debug, Clone, Copy)]
+struct ChildCase {
+    la: &'static str,
+    school: &'static str,
+    child_id: Uuid,
+    pep: PepFixture,
+    funding_request_id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Own,
+    OtherChild,
+    OtherLa,
+}
+
+/// How a route picks its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A child, a PEP or a PP+ request: all three cases apply.
+    Child,
+    /// The LA in the body or path (register, budget): own or other LA.
+    LocalAuthority,
+    /// Nothing but the caller's own LA (the access log).
+    Caller,
+}
+
+struct Route {
+    method: Method,
+    template: &'static str,
+    allowed: &'static [&'static str],
+    target: Target,
+    /// The request for a child case: path and body (`None` for raw or no body).
+    request: fn(&ChildCase) -> (String, Option<Value>),
+}
+
+/// The caller for a role, scoped to child A (and C, which differs from A only by its LA).
+fn caller(role: &str, own: &ChildCase, other_la: &ChildCase) -> String {
+    let children = [own.child_id, other_la.child_id];
+    let who = Who::new(role, "831");
+    match role {
+        DT => who.school("100001"),
+        SW => who.sub("sw-own").caseload(&children),
+        CARER | YP => who.children(&children),
+        "iro" => who.sub("iro-own").iro("iro-own"),
+        _ => who,
+    }
+    .token()
+}
+
+async fn build_case(
+    app: &TestApp,
+    la: &'static str,
+    school: &'static str,
+    worker: &str,
+    iro: &str,
+) -> ChildCase {
+    let child_id = child_in_care(app, la, school, worker, iro).await;
+    let pep = submitted_pep(app, la, child_id, school, worker).await;
+    let funding_request_id = funding_request(app, la, &pep).await;
+    ChildCase {
+        la,
+        school,
+        child_id,
+        pep,
+        funding_request_id,
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    route: &Route,
+    token: Option<&str>,
+    path: &str,
+    body: &Option<Value>,
+) -> crate::support::TestResponse {
+    let mut request = Request::builder().method(route.method.clone()).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string())),
+        None if route.method == Method::POST => request
+            .header("content-type", "image/png")
+            .body(Body::from(&b"\x89PNG a drawing"[..])),
+        None => request.body(Body::empty()),
+    };
+    app.send(request.unwrap()).await
+}
+
+async fn every_route_every_role_own_child_other_child_other_la(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    budget(&app, "831").await;
+    budget(&app, "832").await;
+    let own = build_case(&app, "831", "100001", "sw-own", "iro-own").await;
+    let other_child = build_case(&app, "831", "100002", "sw-other", "iro-other").await;
+    let other_la = build_case(&app, "832", "100001", "sw-own", "iro-own").await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for route in routes() {
+        // Without a token, every route answers 401 and writes nothing.
+        let (path, body) = (route.request)(&own);
+        let head = app.head().await;
+        let anonymous = send(&app, &route, None, &path, &body).await;
+        if (anonymous.status.as_u16(), anonymous.problem().as_str()) != (401, "unauthenticated") {
+            failures.push(format!(
+                "{} {path} without a token: {}",
+                route.method, anonymous.status
+            ));
+        }
+        assert_eq!(app.head().await, head);
+        for role in ROLES {
+            let token = caller(role, &own, &other_la);
+            for case in [Case::Own, Case::OtherChild, Case::OtherLa] {
+                let child = match (route.target, case) {
+                    (Target::Caller, Case::OtherChild | Case::OtherLa) => continue,
+                    (Target::LocalAuthority, Case::OtherChild) => continue,
+                    (_, Case::Own) => &own,
+                    (_, Case::OtherChild) => &other_child,
+                    (_, Case::OtherLa) => &other_la,
+                };
+                let (path, body) = (route.request)(child);
+                let head = app.head().await;
+                let response = send(&app, &route, Some(&token), &path, &body).await;
+                let answer = (response.status.as_u16(), response.problem());
+                let allowed = route.allowed.contains(&role);
+                let expected_refusal = if !allowed {
+                    Some((403, "forbidden"))
+                } else {
+                    match (case, route.target) {
+                        (Case::Own, _) => None,
+                        (Case::OtherChild, _) if LA_WIDE.contains(&role) => None,
+                        (Case::OtherChild, _) => Some((404, "not-found")),
+                        (Case::OtherLa, Target::LocalAuthority)
+                            if route.template == "/api/v1/children" =>
+                        {
+                            Some((403, "forbidden"))
+                        }
+                        (Case::OtherLa, _) => Some((404, "not-found")),
+                    }
+                };
+                checked += 1;
+                let what = format!("{role} {:?}: {} {path}", case, route.method);
+                match expected_refusal {
+                    Some((status, problem)) => {
+                        if answer != (status, problem.to_owned()) {
+                            failures.push(format!(
+                                "{what}: expected {status} {problem}, got {} {}",
+                                answer.0,
+                                String::from_utf8_lossy(&response.body)
+                            ));
+                        }
+                        if app.head().await != head {
+                            failures.push(format!("{what}: a refused request wrote events"));
+                        }
+                    }
+                    None => {
+                        let refused_by_auth = matches!(
+                            (answer.0, answer.1.as_str()),
+                            (401, _) | (403, "forbidden") | (404, "not-found")
+                        );
+                        let bad_test_request = matches!(
+                            answer.1.as_str(),
+                            "validation"
+                                | "unknown-field"
+                                | "malformed-json"
+                                | "unsupported-media-type"
+                        ) || answer.0 >= 500;
+                        if refused_by_auth || bad_test_request {
+                            failures.push(format!(
+                                "{what}: expected to get through, got {} {}",
+                                answer.0,
+                                String::from_utf8_lossy(&response.body)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 700, "only {checked} checks ran");
+}

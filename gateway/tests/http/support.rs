@@ -1,0 +1,385 @@
+//! Test support: an app on a fresh database (a SQLite file, or a PostgreSQL database of its
+//! own), development tokens for any role, and requests sent straight to the router.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use commands::clock::UuidV7Ids;
+use commands::store::{
+    EventStore, PostgresEventStore, ReadStreamOptions, RecordedEvent, SqliteEventStore,
+};
+use gateway::auth::{Claims, TokenVerifier, issue_development_token};
+use gateway::http::{AppState, AppStateBuilder, RecordDatabase, router};
+use serde_json::Value;
+use sqlx::{Connection, PgConnection};
+use std::sync::{Arc, Once};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The development secret every test app verifies with.
+pub const SECRET: &str = "the development secret of the http tests, 32+ bytes";
+
+/// Logs go to the test output when `TEST_LOG` is set, and nowhere otherwise.
+pub fn init_logging() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                )
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
+/// The admin URL tests create their databases through.
+pub fn admin_url() -> String {
+    std::env::var("PEP_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database made for one test and dropped (even on panic) when this is dropped.
+#[derive(Debug)]
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        let admin_url = admin_url();
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "PostgreSQL is not reachable at {admin_url} ({error}). These tests need a real \
+                 PostgreSQL (or PEP_TEST_DATABASE_URL set to an admin URL of one)."
+                )
+            });
+        let name = format!("pep_test_{}", Uuid::now_v7().simple());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        let query = admin_url
+            .split_once('?')
+            .map(|(_, query)| format!("?{query}"))
+            .unwrap_or_default();
+        Self {
+            url: format!("{base}/{name}{query}"),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop cannot await and the test's runtime may be shutting down, so a thread with its
+        // own runtime drops the database; FORCE ends the app's open connections.
+        let name = self.name.clone();
+        let dropper = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                if let Ok(mut admin) = PgConnection::connect(&admin_url()).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        });
+        let _ = dropper.join();
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// The app under test and what the test needs to look behind it.
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub store: Arc<dyn EventStore>,
+    pub records: RecordDatabase,
+    pub database: Option<TestDatabase>,
+    _directory: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |builder| builder).await
+    }
+
+    /// An app whose state the test adjusts (limits, probes...).
+    pub async fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
+    ) -> Self {
+        init_logging();
+        let (store, records, database, directory): (Arc<dyn EventStore>, _, _, _) = match backend {
+            Backend::Postgres => {
+                let database = TestDatabase::create().await;
+                let store = PostgresEventStore::connect(&database.url).await.unwrap();
+                store.migrate().await.unwrap();
+                let records = RecordDatabase::Postgres(store.pool().clone());
+                (Arc::new(store), records, Some(database), None)
+            }
+            Backend::Sqlite => {
+                let directory = tempfile::tempdir().unwrap();
+                let store = SqliteEventStore::open(directory.path().join("pep.db"))
+                    .await
+                    .unwrap();
+                store.migrate().await.unwrap();
+                let records = RecordDatabase::Sqlite(store.pool().clone());
+                (Arc::new(store), records, None, Some(directory))
+            }
+        };
+        records.migrate().await.unwrap();
+        let builder = AppState::builder(
+            store.clone(),
+            records.clone(),
+            TokenVerifier::hs256(SECRET.as_bytes()).unwrap(),
+        )
+        .ids(Arc::new(UuidV7Ids));
+        let state = configure(builder).build();
+        Self {
+            router: router(state.clone()),
+            state,
+            store,
+            records,
+            database,
+            _directory: directory,
+        }
+    }
+
+    /// Sends a request to the router.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends JSON as `token`'s bearer.
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> TestResponse {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Body::from(serde_json::to_vec(body).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> TestResponse {
+        self.json(Method::POST, path, token, body).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> TestResponse {
+        self.json(Method::PUT, path, token, body).await
+    }
+
+    /// A GET as `token`'s bearer.
+    pub async fn get(&self, path: &str, token: &str) -> TestResponse {
+        self.send(
+            Request::builder()
+                .uri(path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The store's last global position: what a refused request must leave unchanged.
+    pub async fn head(&self) -> u64 {
+        self.store.head_position().await.unwrap()
+    }
+
+    /// A stream's events.
+    pub async fn events(&self, stream_id: &str) -> Vec<RecordedEvent> {
+        self.store
+            .read_stream(stream_id, ReadStreamOptions::all())
+            .await
+            .unwrap()
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "{} answered a body that is not JSON ({error}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The last segment of a problem's type URI, or "" for a body that is not a problem.
+    pub fn problem(&self) -> String {
+        serde_json::from_slice::<Value>(&self.body)
+            .ok()
+            .and_then(|body| body["type"].as_str().map(str::to_owned))
+            .and_then(|uri| uri.rsplit('/').next().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Asserts a 2xx and returns the JSON body.
+    pub fn ok(&self) -> Value {
+        assert!(
+            self.status.is_success(),
+            "expected success, got {}: {}",
+            self.status,
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+    }
+
+    /// Asserts the status and problem type.
+    pub fn assert_problem(&self, status: u16, problem: &str) -> Value {
+        assert_eq!(
+            (self.status.as_u16(), self.problem().as_str()),
+            (status, problem),
+            "unexpected answer: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        self.json()
+    }
+}
+
+/// Who a token is for.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub sub: String,
+    pub role: String,
+    pub la: String,
+    pub school_urn: Option<String>,
+    pub child_ids: Vec<String>,
+    pub caseload: Vec<String>,
+    pub iro_id: Option<String>,
+}
+
+impl Who {
+    pub fn new(role: &str, la: &str) -> Self {
+        Self {
+            sub: format!("{role}-{la}"),
+            role: role.to_owned(),
+            la: la.to_owned(),
+            school_urn: None,
+            child_ids: Vec::new(),
+            caseload: Vec::new(),
+            iro_id: None,
+        }
+    }
+
+    pub fn sub(mut self, sub: &str) -> Self {
+        self.sub = sub.to_owned();
+        self
+    }
+
+    pub fn school(mut self, urn: &str) -> Self {
+        self.school_urn = Some(urn.to_owned());
+        self
+    }
+
+    pub fn children(mut self, children: &[Uuid]) -> Self {
+        self.child_ids = children.iter().map(Uuid::to_string).collect();
+        self
+    }
+
+    pub fn caseload(mut self, children: &[Uuid]) -> Self {
+        self.caseload = children.iter().map(Uuid::to_string).collect();
+        self
+    }
+
+    pub fn iro(mut self, iro_id: &str) -> Self {
+        self.iro_id = Some(iro_id.to_owned());
+        self
+    }
+
+    pub fn claims(&self, exp: u64) -> Claims {
+        Claims {
+            sub: self.sub.clone(),
+            role: self.role.clone(),
+            la: self.la.clone(),
+            school_urn: self.school_urn.clone(),
+            child_ids: self.child_ids.clone(),
+            caseload: self.caseload.clone(),
+            iro_id: self.iro_id.clone(),
+            exp,
+            iat: None,
+        }
+    }
+
+    /// A development token valid for an hour.
+    pub fn token(&self) -> String {
+        let exp = jsonwebtoken::get_current_timestamp() + 3600;
+        issue_development_token(SECRET.as_bytes(), &self.claims(exp)).unwrap()
+    }
+}
+
+/// Declares one test per back end for each listed `async fn(Backend)`.
+macro_rules! on_both_back_ends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_both_back_ends;
