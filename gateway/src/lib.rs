@@ -8,7 +8,21 @@
 //!   `pep relay` runs it alone. `docs/relay.md` explains the design and its failure cases.
 //! - [`bus`]: the in-process bus the relay feeds in embedded mode, whose subscribers catch up
 //!   from the store.
+//! - [`http`]: the HTTP API's command routes, health, metrics and OpenAPI, as one axum router
+//!   (`docs/http-api.md`).
+//! - [`auth`]: bearer tokens, the authorisation table, and `pep token issue`.
+//! - [`projection_feed`]: runs every projector, fed by a durable JetStream pull consumer each
+//!   (or by the in-process bus when embedded), catching up from the store; exposes their lag.
+//! - [`event_log`]: the event store as the read side's `EventLog`, and the hash-chain check.
+//! - [`admin`]: `pep migrate`, `pep rebuild` and `pep audit` (`docs/operations.md`).
+//! - [`reference_data`]: bank holidays, LA policy and term dates, embedded or from files.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod admin;
+pub mod auth;
 pub mod bus;
+pub mod event_log;
+pub mod http;
+pub mod projection_feed;
+pub mod reference_data;
 pub mod relay;

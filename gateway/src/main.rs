@@ -3,11 +3,10 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod demo_child;
-mod reference_data;
 mod schedule;
 
 use clap::{Parser, Subcommand};
-use reference_data::{ReferenceData, ReferenceDataArgs};
+use gateway::reference_data::{self, ReferenceData, ReferenceDataArgs};
 
 /// PEP Ledger: every looked-after child's Personal Education Plan as an immutable history.
 #[derive(Debug, Parser)]
@@ -26,6 +25,14 @@ enum Command {
     Schedule(schedule::ScheduleArgs),
     /// Publish every committed event to NATS JetStream, in order, until stopped.
     Relay(gateway::relay::cli::RelayArgs),
+    /// Create or update the database: the event store's migrations and every read model's tables.
+    Migrate(gateway::admin::MigrateArgs),
+    /// Rebuild read models from the event log beside the live ones, compare checksums, swap.
+    Rebuild(gateway::admin::RebuildArgs),
+    /// Verify the hash chain and read models, replay a child, or export a child's history.
+    Audit(gateway::admin::AuditArgs),
+    /// Development tokens: `pep token issue --role R --la 831` prints one.
+    Token(gateway::auth::cli::TokenArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,6 +43,16 @@ fn main() -> anyhow::Result<()> {
             schedule::run(args, &reference)
         }
         Command::Relay(args) => gateway::relay::cli::run_relay_command(args.clone()),
+        Command::Migrate(args) => {
+            gateway::admin::run_migrate(args, &ReferenceData::load(&cli.reference_data)?)
+        }
+        Command::Rebuild(args) => {
+            gateway::admin::run_rebuild(args, &ReferenceData::load(&cli.reference_data)?)
+        }
+        Command::Audit(args) => {
+            gateway::admin::run_audit(args, &ReferenceData::load(&cli.reference_data)?)
+        }
+        Command::Token(args) => gateway::auth::cli::run_token_command(args),
     }
 }
 
