@@ -3,7 +3,12 @@
 
 use crate::generator::{EVENTS_PER_CHILD, generate_history};
 use crate::support::{Backend, TestEnv, live_checksum, on_both_back_ends};
+use chrono::{Datelike, NaiveDate};
+use domain::calendar::{BankHolidays, Calendar, SchoolTerms};
+use domain::policy::LaPolicy;
+use govuk_bank_holidays::{BankHolidayCalendar, Division, MonToFriWorkDays};
 use projections::chronology::ChronologyProjector;
+use projections::compliance::ComplianceProjector;
 use projections::funding::FundingProjector;
 use projections::notices::NoticesProjector;
 use projections::runtime::{
@@ -12,11 +17,30 @@ use projections::runtime::{
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The compliance projector under the statutory default policy, the real gov.uk bank holidays
+/// and the demo term dates, as the service runs it.
+fn compliance() -> ComplianceProjector {
+    let govuk: BankHolidayCalendar<NaiveDate, MonToFriWorkDays> = BankHolidayCalendar::cached();
+    let dates: Vec<NaiveDate> = govuk
+        .holidays(Some(Division::EnglandAndWales))
+        .into_iter()
+        .map(|holiday| *holiday.date())
+        .collect();
+    let last_year = dates.iter().map(|date| date.year()).max().unwrap();
+    let known_through = NaiveDate::from_ymd_opt(last_year, 12, 31).unwrap();
+    let calendar = Calendar::new(
+        BankHolidays::from_dates(dates, known_through).unwrap(),
+        SchoolTerms::demo().unwrap(),
+    );
+    ComplianceProjector::new(LaPolicy::default(), calendar)
+}
+
 fn projectors() -> Vec<Arc<dyn Projector>> {
     vec![
         Arc::new(ChronologyProjector),
         Arc::new(FundingProjector),
         Arc::new(NoticesProjector),
+        Arc::new(compliance()),
     ]
 }
 
