@@ -26,3 +26,4 @@ pub mod http;
 pub mod projection_feed;
 pub mod reference_data;
 pub mod relay;
+pub mod serve;

@@ -33,6 +33,8 @@ enum Command {
     Audit(gateway::admin::AuditArgs),
     /// Development tokens: `pep token issue --role R --la 831` prints one.
     Token(gateway::auth::cli::TokenArgs),
+    /// Run the service: API, relay, projectors and process manager (embedded by default).
+    Serve(gateway::serve::ServeArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -53,6 +55,9 @@ fn main() -> anyhow::Result<()> {
             gateway::admin::run_audit(args, &ReferenceData::load(&cli.reference_data)?)
         }
         Command::Token(args) => gateway::auth::cli::run_token_command(args),
+        Command::Serve(args) => {
+            gateway::serve::run_serve_command(args, ReferenceData::load(&cli.reference_data)?)
+        }
     }
 }
 

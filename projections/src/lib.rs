@@ -13,10 +13,10 @@
 //! - [`notices`]: IRO notices to deliver and their delivery state.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod audit;
 pub mod chronology;
+pub mod compliance;
 pub mod db;
 pub mod funding;
 pub mod notices;
 pub mod runtime;
-pub mod compliance;
-pub mod audit;

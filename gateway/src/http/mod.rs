@@ -30,6 +30,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod problem;
 pub mod rate_limit;
+pub mod reads;
 pub mod records;
 pub mod response;
 pub mod routes;

@@ -79,6 +79,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(funding::reject_funding))
         .routes(routes!(funding::record_funding_impact))
         .routes(routes!(audit::access_log))
+        .merge(super::reads::routes())
 }
 
 fn problem_response(kind_list: &[ProblemKind]) -> Response {

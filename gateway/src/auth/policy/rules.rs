@@ -202,7 +202,16 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         operation: Operation::ReadChildRecord,
-        routes: &[],
+        // The cohort routes (compliance, funding) also need a reach over the whole LA.
+        routes: &[
+            ("GET", "/api/v1/children"),
+            ("GET", "/api/v1/children/{child_id}"),
+            ("GET", "/api/v1/children/{child_id}/timeline"),
+            ("GET", "/api/v1/children/{child_id}/peps"),
+            ("GET", "/api/v1/peps/{pep_id}"),
+            ("GET", "/api/v1/compliance"),
+            ("GET", "/api/v1/funding"),
+        ],
         grants: &[
             VIRTUAL_SCHOOL,
             DESIGNATED_TEACHER,
@@ -216,7 +225,12 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         operation: Operation::QueryAccessLog,
-        routes: &[("GET", "/api/v1/audit/access-log")],
+        // Evidence for auditors: the access log, replays and the hash-chain verification.
+        routes: &[
+            ("GET", "/api/v1/audit/access-log"),
+            ("GET", "/api/v1/audit/children/{child_id}"),
+            ("GET", "/api/v1/audit/verify"),
+        ],
         grants: &[grant(Auditor, LocalAuthority), ADMIN],
     },
     Rule {

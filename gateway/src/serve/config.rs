@@ -1,0 +1,426 @@
+//! `pep serve`'s configuration: command-line flags, their environment variables, and a TOML
+//! file, in that order of precedence, resolved once at start into a [`ServeConfig`] and
+//! checked there with messages that name the setting. Unknown keys in the file are refused
+//! (a misspelt key silently ignored is a setting silently not applied). Secrets are never
+//! printed: the `Debug` form of the configuration shows only whether one is set.
+
+use crate::admin::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseArgs, DatabaseLocation};
+use crate::reference_data::ReferenceData;
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The address served when none is configured.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The file in the data directory holding the generated development JWT secret.
+pub const DEV_SECRET_FILE_NAME: &str = "dev-jwt-secret";
+
+/// The options of `pep serve`; each also has an environment variable.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// A TOML configuration file (see docs/configuration.md); flags and environment win over it.
+    #[arg(long, env = "PEP_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The address to listen on.
+    #[arg(long, env = "PEP_LISTEN")]
+    pub listen: Option<String>,
+    /// The data directory of the embedded mode (SQLite file, development secret).
+    #[arg(long, env = "PEP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL (`postgres://...`) or SQLite (`sqlite://FILE`); default: `<data-dir>/pep.db`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// NATS with JetStream (`nats://host:4222`); default: the in-process bus.
+    #[arg(long, env = "NATS_URL")]
+    pub nats_url: Option<String>,
+    /// The HS256 secret tokens are verified with (at least 32 bytes; development).
+    #[arg(
+        long,
+        env = "PEP_JWT_SECRET",
+        hide_env_values = true,
+        conflicts_with = "jwks_file"
+    )]
+    pub jwt_secret: Option<String>,
+    /// A JWKS file with the identity provider's RS256/ES256 keys (production).
+    #[arg(long, env = "PEP_JWKS_FILE")]
+    pub jwks_file: Option<PathBuf>,
+    /// What this process runs, comma-separated: api, relay, projectors, process-manager
+    /// (default: all of them).
+    #[arg(long, env = "PEP_ROLES")]
+    pub role: Option<String>,
+    /// Seed a synthetic demo cohort on first start.
+    #[arg(long, env = "PEP_DEMO")]
+    pub demo: bool,
+}
+
+/// The configuration file's keys (all optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    nats_url: Option<String>,
+    jwt_secret: Option<String>,
+    jwks_file: Option<PathBuf>,
+    roles: Option<Vec<String>>,
+    demo: Option<bool>,
+    read_wait_ms: Option<u64>,
+    max_projector_lag: Option<u64>,
+    shutdown_grace_ms: Option<u64>,
+}
+
+/// The parts of the service one process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    /// The HTTP API.
+    pub api: bool,
+    /// The relay (store to NATS or the bus).
+    pub relay: bool,
+    /// The read models' projectors.
+    pub projectors: bool,
+    /// The process manager (one leader per database).
+    pub process_manager: bool,
+}
+
+impl Roles {
+    /// Everything, in one process.
+    pub const ALL: Roles = Roles {
+        api: true,
+        relay: true,
+        projectors: true,
+        process_manager: true,
+    };
+
+    /// Parses `api,relay,projectors,process-manager` (any subset, at least one).
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> anyhow::Result<Self> {
+        let mut roles = Roles {
+            api: false,
+            relay: false,
+            projectors: false,
+            process_manager: false,
+        };
+        for name in names {
+            match name.as_ref().trim() {
+                "api" => roles.api = true,
+                "relay" => roles.relay = true,
+                "projectors" => roles.projectors = true,
+                "process-manager" | "process_manager" => roles.process_manager = true,
+                "" => {}
+                other => bail!(
+                    "unknown role {other:?}: the roles are api, relay, projectors and process-manager"
+                ),
+            }
+        }
+        if roles
+            == (Roles {
+                api: false,
+                relay: false,
+                projectors: false,
+                process_manager: false,
+            })
+        {
+            bail!("no role given: name at least one of api, relay, projectors, process-manager");
+        }
+        Ok(roles)
+    }
+
+    /// The roles as written in logs.
+    pub fn describe(&self) -> String {
+        [
+            (self.api, "api"),
+            (self.relay, "relay"),
+            (self.projectors, "projectors"),
+            (self.process_manager, "process-manager"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+}
+
+/// How tokens are verified.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AuthSource {
+    /// An HS256 secret given in the configuration.
+    Secret(String),
+    /// A JWKS file.
+    JwksFile(PathBuf),
+    /// The development secret in the data directory, generated on first start (embedded mode
+    /// only).
+    DevelopmentSecret(PathBuf),
+}
+
+impl fmt::Debug for AuthSource {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Secret(_) => formatter.write_str("Secret(<redacted>)"),
+            Self::JwksFile(path) => formatter.debug_tuple("JwksFile").field(path).finish(),
+            Self::DevelopmentSecret(path) => formatter
+                .debug_tuple("DevelopmentSecret")
+                .field(path)
+                .finish(),
+        }
+    }
+}
+
+/// Everything `pep serve` needs, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Where to listen (the caller binds; tests use port 0).
+    pub listen: SocketAddr,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The database.
+    pub database: DatabaseLocation,
+    /// NATS, or `None` for the in-process bus.
+    pub nats_url: Option<String>,
+    /// Token verification.
+    pub auth: AuthSource,
+    /// What runs here.
+    pub roles: Roles,
+    /// Seed the demo cohort on first start.
+    pub demo: bool,
+    /// The longest a read waits for `min_position`.
+    pub read_wait_limit: Duration,
+    /// `/readyz` fails while a projector is more than this many events behind.
+    pub max_projector_lag: u64,
+    /// On shutdown, how long each background part may take to stop.
+    pub shutdown_grace: Duration,
+    /// Projector timings (tests shorten them).
+    pub feed: crate::projection_feed::FeedConfig,
+    /// Relay timings (tests shorten them).
+    pub relay: crate::relay::RelayConfig,
+    /// Policy and calendar.
+    pub reference: ReferenceData,
+}
+
+impl ServeConfig {
+    /// The embedded default over `data_dir`: SQLite, the in-process bus, the development
+    /// secret, every role.
+    pub fn embedded(data_dir: impl Into<PathBuf>, reference: ReferenceData) -> Self {
+        let data_dir = data_dir.into();
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: DatabaseLocation::Sqlite(data_dir.join(DATABASE_FILE_NAME)),
+            auth: AuthSource::DevelopmentSecret(data_dir.join(DEV_SECRET_FILE_NAME)),
+            data_dir,
+            nats_url: None,
+            roles: Roles::ALL,
+            demo: false,
+            read_wait_limit: Duration::from_secs(5),
+            max_projector_lag: 1000,
+            shutdown_grace: Duration::from_secs(10),
+            feed: crate::projection_feed::FeedConfig::default(),
+            relay: crate::relay::RelayConfig::default(),
+            reference,
+        }
+    }
+
+    /// True when no database URL was given: the SQLite file in the data directory.
+    pub fn is_embedded_database(&self) -> bool {
+        matches!(&self.database, DatabaseLocation::Sqlite(path)
+            if path == &self.data_dir.join(DATABASE_FILE_NAME))
+    }
+
+    /// Resolves flags and environment (`args`) over the file they name, then checks the result.
+    pub fn resolve(args: &ServeArgs, reference: ReferenceData) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => load_file(path)?,
+            None => FileConfig::default(),
+        };
+        Self::merge(args, file, reference)
+    }
+
+    fn merge(args: &ServeArgs, file: FileConfig, reference: ReferenceData) -> anyhow::Result<Self> {
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let mut config = Self::embedded(data_dir.clone(), reference);
+        let listen = args
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        config.listen = listen.parse().with_context(|| {
+            format!("listen: {listen:?} is not an address such as 127.0.0.1:8080")
+        })?;
+        let database_url = args.database_url.clone().or(file.database_url);
+        config.database = DatabaseLocation::from_args(&DatabaseArgs {
+            database_url: database_url.clone(),
+            data_dir,
+        })
+        .context("database_url")?;
+        config.nats_url = args.nats_url.clone().or(file.nats_url);
+        if let Some(url) = &config.nats_url
+            && !(url.starts_with("nats://") || url.starts_with("tls://"))
+        {
+            bail!("nats_url: {url:?} is not a NATS URL such as nats://127.0.0.1:4222");
+        }
+        let secret = args.jwt_secret.clone().or(file.jwt_secret);
+        let jwks = args.jwks_file.clone().or(file.jwks_file);
+        config.auth = match (secret, jwks) {
+            (Some(_), Some(_)) => bail!("give either jwt_secret or jwks_file, not both"),
+            (Some(secret), None) => {
+                if secret.len() < 32 {
+                    bail!(
+                        "jwt_secret: must be at least 32 bytes long (it is {})",
+                        secret.len()
+                    );
+                }
+                AuthSource::Secret(secret)
+            }
+            (None, Some(path)) => AuthSource::JwksFile(path),
+            (None, None) if database_url.is_some() || config.nats_url.is_some() => bail!(
+                "no token verification configured: give --jwks-file / PEP_JWKS_FILE (production) \
+                 or --jwt-secret / PEP_JWT_SECRET; a development secret is only generated in the \
+                 embedded mode (no DATABASE_URL, no NATS_URL)"
+            ),
+            (None, None) => {
+                AuthSource::DevelopmentSecret(config.data_dir.join(DEV_SECRET_FILE_NAME))
+            }
+        };
+        config.roles = match (&args.role, &file.roles) {
+            (Some(text), _) => Roles::parse(&text.split(',').collect::<Vec<_>>())?,
+            (None, Some(list)) => Roles::parse(list)?,
+            (None, None) => Roles::ALL,
+        };
+        config.demo = args.demo || file.demo.unwrap_or(false);
+        if let Some(milliseconds) = file.read_wait_ms {
+            if milliseconds == 0 || milliseconds > 60_000 {
+                bail!("read_wait_ms: must be between 1 and 60000");
+            }
+            config.read_wait_limit = Duration::from_millis(milliseconds);
+        }
+        if let Some(lag) = file.max_projector_lag {
+            config.max_projector_lag = lag;
+        }
+        if let Some(milliseconds) = file.shutdown_grace_ms {
+            config.shutdown_grace = Duration::from_millis(milliseconds);
+        }
+        if config.nats_url.is_none() && config.roles != Roles::ALL {
+            bail!(
+                "roles: without NATS_URL the in-process bus joins the relay and the projectors \
+                 in one process, so every role must run here (give NATS_URL to split them)"
+            );
+        }
+        Ok(config)
+    }
+}
+
+fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the configuration file {}", path.display()))?;
+    toml::from_str(&text)
+        .map_err(|error| anyhow::anyhow!("{}: {}", path.display(), error.message()))
+        .with_context(|| {
+            "the configuration file is not valid (keys: listen, data_dir, database_url, nats_url, \
+             jwt_secret, jwks_file, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms)"
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference_data::ReferenceDataArgs;
+
+    fn reference() -> ReferenceData {
+        ReferenceData::load(&ReferenceDataArgs::default()).unwrap()
+    }
+
+    #[test]
+    fn with_nothing_configured_the_embedded_default_is_used() {
+        let config = ServeConfig::resolve(&ServeArgs::default(), reference()).unwrap();
+        assert!(config.is_embedded_database());
+        assert_eq!(config.nats_url, None);
+        assert_eq!(config.roles, Roles::ALL);
+        assert_eq!(
+            config.auth,
+            AuthSource::DevelopmentSecret(PathBuf::from("./data/dev-jwt-secret"))
+        );
+        assert_eq!(config.listen.to_string(), DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_unknown_keys_are_refused() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("pep.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/pep\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(file.clone()),
+            listen: Some("127.0.0.1:7000".to_owned()),
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::resolve(&args, reference()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(config.data_dir, PathBuf::from("/srv/pep"));
+
+        std::fs::write(&file, "listen_on = \"0.0.0.0:9000\"\n").unwrap();
+        let error = format!(
+            "{:#}",
+            ServeConfig::resolve(&args, reference()).unwrap_err()
+        );
+        assert!(error.contains("listen_on"), "{error}");
+    }
+
+    #[test]
+    fn production_needs_token_verification_and_secrets_are_never_shown() {
+        let args = ServeArgs {
+            database_url: Some("postgres://pep@db/pep".to_owned()),
+            ..ServeArgs::default()
+        };
+        let error = ServeConfig::resolve(&args, reference())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PEP_JWKS_FILE"), "{error}");
+
+        let secret = "s".repeat(40);
+        let args = ServeArgs {
+            jwt_secret: Some(secret.clone()),
+            nats_url: Some("nats://127.0.0.1:4222".to_owned()),
+            ..args
+        };
+        let config = ServeConfig::resolve(&args, reference()).unwrap();
+        assert!(!format!("{config:?}").contains(&secret));
+
+        let short = ServeArgs {
+            jwt_secret: Some("short".to_owned()),
+            ..args
+        };
+        let error = ServeConfig::resolve(&short, reference())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 32 bytes"), "{error}");
+    }
+
+    #[test]
+    fn roles_are_checked() {
+        assert_eq!(
+            Roles::parse(&["api", "relay"]).unwrap().describe(),
+            "api,relay"
+        );
+        assert!(
+            Roles::parse(&["api", "web"])
+                .unwrap_err()
+                .to_string()
+                .contains("\"web\"")
+        );
+        let args = ServeArgs {
+            role: Some("api".to_owned()),
+            ..ServeArgs::default()
+        };
+        assert!(ServeConfig::resolve(&args, reference()).is_err());
+    }
+}
