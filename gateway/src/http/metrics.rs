@@ -1,11 +1,14 @@
 //! The numbers `/metrics` serves in the Prometheus text format: requests by route and status,
-//! their latency, events appended, the store's head position, and, when the relay runs in this
-//! process, its lag and counters. Each state has its own registry, so tests never share counts.
+//! their latency, events appended, the store's head position, and, when the relay and the
+//! projectors run in this process, the relay's lag and counters and each projector's lag (so an
+//! alert can say which read model is behind, by how many events and how many seconds). Each
+//! state has its own registry, so tests never share counts.
 
+use crate::projection_feed::ProjectionStatus;
 use crate::relay::RelayMetrics;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use std::sync::Arc;
 
@@ -22,6 +25,104 @@ struct RelayGauges {
     restarts: IntCounter,
 }
 
+/// Every projector's numbers, one series per projector, read from the projection status at each
+/// scrape. A projector whose lag has not been measured yet (or cannot be, while the database is
+/// down) has no lag series: an absent series is honest, a zero would say "caught up".
+#[derive(Debug)]
+struct ProjectorGauges {
+    source: ProjectionStatus,
+    positions_behind: IntGaugeVec,
+    seconds_behind: GaugeVec,
+    checkpoint: IntGaugeVec,
+    caught_up_once: IntGaugeVec,
+    failures: IntCounterVec,
+}
+
+impl ProjectorGauges {
+    #[allow(clippy::expect_used)]
+    fn new(registry: &Registry, source: ProjectionStatus) -> Self {
+        let labels = &["projector"];
+        let int_gauges = |name: &str, help: &str| {
+            register(
+                registry,
+                IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric"),
+            )
+        };
+        Self {
+            positions_behind: int_gauges(
+                "pep_projector_lag_events",
+                "Events committed to the log that the projector has not applied yet",
+            ),
+            seconds_behind: register(
+                registry,
+                GaugeVec::new(
+                    Opts::new(
+                        "pep_projector_lag_seconds",
+                        "Recorded time between the log's head and the projector's last applied event",
+                    ),
+                    labels,
+                )
+                .expect("valid metric"),
+            ),
+            checkpoint: int_gauges(
+                "pep_projector_checkpoint_position",
+                "Global position the projector has applied (as of its last lag measurement)",
+            ),
+            caught_up_once: int_gauges(
+                "pep_projector_caught_up",
+                "1 once the projector has caught up with the log since it started",
+            ),
+            failures: register(
+                registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "pep_projector_failures_total",
+                        "Feed or database failures the projector retried after",
+                    ),
+                    labels,
+                )
+                .expect("valid metric"),
+            ),
+            source,
+        }
+    }
+
+    fn refresh(&self) {
+        for status in self.source.snapshot() {
+            let labels = [status.projector];
+            self.caught_up_once
+                .with_label_values(&labels)
+                .set(i64::from(status.caught_up_once));
+            let failures = self.failures.with_label_values(&labels);
+            // The status counts only up; catch the exported counter up to it.
+            failures.inc_by(status.failures.saturating_sub(failures.get()));
+            match status.lag {
+                Some(lag) => {
+                    self.positions_behind
+                        .with_label_values(&labels)
+                        .set(as_gauge(lag.positions_behind));
+                    self.seconds_behind
+                        .with_label_values(&labels)
+                        .set(lag.seconds_behind);
+                    self.checkpoint
+                        .with_label_values(&labels)
+                        .set(as_gauge(lag.checkpoint));
+                }
+                None => {
+                    // Removing a series that was never set fails harmlessly.
+                    let _ = self.positions_behind.remove_label_values(&labels);
+                    let _ = self.seconds_behind.remove_label_values(&labels);
+                    let _ = self.checkpoint.remove_label_values(&labels);
+                }
+            }
+        }
+    }
+}
+
+fn as_gauge(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 /// The gateway's metrics.
 #[derive(Debug)]
 pub struct HttpMetrics {
@@ -31,6 +132,7 @@ pub struct HttpMetrics {
     events_appended: IntCounter,
     store_head: IntGauge,
     relay: Option<RelayGauges>,
+    projectors: Option<ProjectorGauges>,
 }
 
 // Metric names and labels are constants (a unit test builds them), so creating and registering
@@ -60,9 +162,9 @@ fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
 }
 
 impl HttpMetrics {
-    /// Fresh metrics, with the relay's when it runs in this process.
+    /// Fresh metrics, with the relay's and the projectors' when they run in this process.
     #[allow(clippy::expect_used)]
-    pub fn new(relay: Option<Arc<RelayMetrics>>) -> Self {
+    pub fn new(relay: Option<Arc<RelayMetrics>>, projections: Option<ProjectionStatus>) -> Self {
         let registry = Registry::new();
         let requests = register(
             &registry,
@@ -130,6 +232,7 @@ impl HttpMetrics {
                 "Relay runs restarted after an error",
             ),
         });
+        let projectors = projections.map(|source| ProjectorGauges::new(&registry, source));
         Self {
             registry,
             requests,
@@ -137,6 +240,7 @@ impl HttpMetrics {
             events_appended,
             store_head,
             relay,
+            projectors,
         }
     }
 
@@ -158,15 +262,13 @@ impl HttpMetrics {
 
     /// Records the store's head position.
     pub fn set_store_head(&self, position: u64) {
-        self.store_head
-            .set(i64::try_from(position).unwrap_or(i64::MAX));
+        self.store_head.set(as_gauge(position));
     }
 
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         if let Some(relay) = &self.relay {
             let status = relay.source.status();
-            let as_gauge = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
             relay.lag.set(as_gauge(status.lag()));
             relay.head.set(as_gauge(status.head));
             relay.checkpoint.set(as_gauge(status.checkpoint));
@@ -179,6 +281,9 @@ impl HttpMetrics {
             ] {
                 counter.inc_by(value.saturating_sub(counter.get()));
             }
+        }
+        if let Some(projectors) = &self.projectors {
+            projectors.refresh();
         }
         let mut buffer = Vec::new();
         if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
@@ -194,7 +299,7 @@ mod tests {
 
     #[test]
     fn requests_and_relay_lag_appear_in_the_text_format() {
-        let metrics = HttpMetrics::new(Some(Arc::new(RelayMetrics::default())));
+        let metrics = HttpMetrics::new(Some(Arc::new(RelayMetrics::default())), None);
         metrics.observe_request("POST", "/api/v1/children", 201, 0.01);
         metrics.count_appended(2);
         let text = metrics.render();
@@ -208,7 +313,57 @@ mod tests {
 
     #[test]
     fn without_a_relay_no_relay_metrics_are_exported() {
-        let text = HttpMetrics::new(None).render();
+        let text = HttpMetrics::new(None, None).render();
         assert!(!text.contains("pep_relay_"));
+        assert!(!text.contains("pep_projector_"));
+    }
+
+    #[test]
+    fn each_projector_shows_its_lag_once_measured() {
+        use crate::projection_feed::FeedKind;
+        use projections::runtime::ProjectorLag;
+
+        let status = ProjectionStatus::new(&["chronology", "funding"], FeedKind::Bus);
+        let metrics = HttpMetrics::new(None, Some(status.clone()));
+        let text = metrics.render();
+        assert!(
+            text.contains("pep_projector_caught_up{projector=\"funding\"} 0"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("pep_projector_lag_events{"),
+            "unmeasured: no series\n{text}"
+        );
+
+        status.update("funding", |projector| {
+            projector.caught_up_once = true;
+            projector.failures = 2;
+            projector.lag = Some(ProjectorLag {
+                projector: "funding",
+                checkpoint: 40,
+                head_position: 47,
+                positions_behind: 7,
+                seconds_behind: 2.5,
+            });
+        });
+        let text = metrics.render();
+        for line in [
+            "pep_projector_lag_events{projector=\"funding\"} 7",
+            "pep_projector_lag_seconds{projector=\"funding\"} 2.5",
+            "pep_projector_checkpoint_position{projector=\"funding\"} 40",
+            "pep_projector_caught_up{projector=\"funding\"} 1",
+            "pep_projector_failures_total{projector=\"funding\"} 2",
+        ] {
+            assert!(text.contains(line), "{line} missing from\n{text}");
+        }
+        assert!(!text.contains("pep_projector_lag_events{projector=\"chronology\"}"));
+
+        status.update("funding", |projector| projector.lag = None);
+        let text = metrics.render();
+        assert!(
+            !text.contains("pep_projector_lag_events{projector=\"funding\"}"),
+            "{text}"
+        );
+        assert!(text.contains("pep_projector_failures_total{projector=\"funding\"} 2"));
     }
 }

@@ -1,11 +1,12 @@
 //! What every request handler shares: the command handler and the store behind it, the
 //! gateway's own tables, the token verifier, the SSDA903 code lists, the limits, and the
-//! readiness probes and relay counters the `pep serve` wiring fills in.
+//! readiness probes, relay counters and projector status the `pep serve` wiring fills in.
 
 use super::metrics::HttpMetrics;
 use super::rate_limit::{RateLimit, RateLimiter};
 use super::records::RecordDatabase;
 use crate::auth::TokenVerifier;
+use crate::projection_feed::ProjectionStatus;
 use crate::relay::RelayMetrics;
 use async_trait::async_trait;
 use commands::clock::{Clock, IdSource, SystemClock, UuidV7Ids};
@@ -105,6 +106,7 @@ impl AppState {
             ids: Arc::new(UuidV7Ids),
             readiness: Vec::new(),
             relay_metrics: None,
+            projection_status: None,
         }
     }
 
@@ -176,6 +178,7 @@ pub struct AppStateBuilder {
     ids: Arc<dyn IdSource>,
     readiness: Vec<Arc<dyn ReadinessProbe>>,
     relay_metrics: Option<Arc<RelayMetrics>>,
+    projection_status: Option<ProjectionStatus>,
 }
 
 impl AppStateBuilder {
@@ -215,6 +218,13 @@ impl AppStateBuilder {
         self
     }
 
+    /// Exposes each projector's lag (events and seconds behind), checkpoint and failures on
+    /// `/metrics`, from the status the projection feed keeps.
+    pub fn projection_status(mut self, projection_status: ProjectionStatus) -> Self {
+        self.projection_status = Some(projection_status);
+        self
+    }
+
     /// The state.
     pub fn build(self) -> AppState {
         let commands =
@@ -231,7 +241,7 @@ impl AppStateBuilder {
                 clock: self.clock,
                 ids: self.ids,
                 readiness: self.readiness,
-                metrics: HttpMetrics::new(self.relay_metrics),
+                metrics: HttpMetrics::new(self.relay_metrics, self.projection_status),
                 rate_limiter,
             }),
         }

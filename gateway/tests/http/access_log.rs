@@ -1,15 +1,23 @@
 //! The access log: every authorised read of a child's record (through the helper the read
 //! routes call) leaves an entry an auditor of the LA can query; refused reads leave none and
-//! other LAs' auditors see nothing.
+//! other LAs' auditors see nothing. Every read route that shows a child's record writes one
+//! entry per read, named by the request's id.
 
-use crate::fixtures::child_in_care;
+use crate::fixtures::{VALID_UPN, child_in_care, submitted_pep};
 use crate::support::{Backend, TestApp, Who, on_both_back_ends};
+use axum::body::Body;
+use axum::http::Request;
 use domain::ids::ChildId;
+use domain::values::LaCode;
 use gateway::auth::{Claims, Principal};
 use gateway::http::access::authorize_child_read;
+use gateway::http::records::AccessLogQuery;
 use uuid::Uuid;
 
-on_both_back_ends!(reads_are_logged_and_auditors_query_their_own_la);
+on_both_back_ends!(
+    reads_are_logged_and_auditors_query_their_own_la,
+    every_child_read_route_writes_an_access_log_row
+);
 
 fn principal(who: &Who) -> Principal {
     let claims: Claims = who.claims(jsonwebtoken::get_current_timestamp() + 600);
@@ -130,4 +138,90 @@ async fn reads_are_logged_and_auditors_query_their_own_la(backend: Backend) {
         .await
         .assert_problem(422, "validation");
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
+}
+
+async fn every_child_read_route_writes_an_access_log_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let child_id = child_in_care(&app, "831", "100001", "sw-own", "iro-own").await;
+    let pep = submitted_pep(&app, "831", child_id, "100001", "sw-own").await;
+    app.catch_up().await;
+    // An auditor may take every one of these routes, the audit replay included.
+    let auditor = Who::new("auditor", "831").sub("auditor-ada").token();
+    let paths = [
+        (
+            format!("/api/v1/children?upn={VALID_UPN}"),
+            "GET /api/v1/children",
+        ),
+        (
+            format!("/api/v1/children/{child_id}"),
+            "GET /api/v1/children/{id}",
+        ),
+        (
+            format!("/api/v1/children/{child_id}/timeline"),
+            "GET /api/v1/children/{id}/timeline",
+        ),
+        (
+            format!("/api/v1/children/{child_id}/timeline?format=csv"),
+            "GET /api/v1/children/{id}/timeline",
+        ),
+        (
+            format!("/api/v1/children/{child_id}/peps"),
+            "GET /api/v1/children/{id}/peps",
+        ),
+        (
+            format!("/api/v1/peps/{}", pep.pep_id),
+            "GET /api/v1/peps/{id}",
+        ),
+        (
+            format!("/api/v1/audit/children/{child_id}"),
+            "GET /api/v1/audit/children/{id}",
+        ),
+    ];
+    let query = AccessLogQuery {
+        la: LaCode::parse("831").unwrap(),
+        child_id: Some(ChildId::from_uuid(child_id)),
+        actor_id: None,
+        from: None,
+        to: None,
+        limit: 1000,
+    };
+    for (path, route) in &paths {
+        let request_id = Uuid::now_v7();
+        let before = app.records.access_log(&query).await.unwrap().len();
+        let response = app
+            .send(
+                Request::get(path)
+                    .header("authorization", format!("Bearer {auditor}"))
+                    .header("x-request-id", request_id.to_string())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            response.status.as_u16(),
+            200,
+            "{path}: {}",
+            String::from_utf8_lossy(&response.body)
+        );
+        let entries = app.records.access_log(&query).await.unwrap();
+        assert_eq!(entries.len(), before + 1, "{path} wrote one row");
+        let entry = entries
+            .iter()
+            .find(|entry| entry.request_id == request_id)
+            .unwrap_or_else(|| panic!("{path}: no row for request {request_id}: {entries:?}"));
+        assert_eq!(entry.child_id, child_id, "{path}");
+        assert_eq!(
+            (entry.actor_id.as_str(), entry.actor_role.as_str()),
+            ("auditor-ada", "auditor"),
+            "{path}"
+        );
+        assert_eq!(
+            (entry.actor_la.as_str(), entry.child_la.as_str()),
+            ("831", "831")
+        );
+        assert_eq!(
+            entry.what, *route,
+            "{path}: the row names the route that was read"
+        );
+    }
 }

@@ -1,18 +1,28 @@
 //! Test support: an app on a fresh database (a SQLite file, or a PostgreSQL database of its
-//! own), development tokens for any role, and requests sent straight to the router.
+//! own), development tokens for any role, and requests sent straight to the router. The read
+//! side is mounted as `pep serve` mounts it, over the same database, so the read routes answer
+//! from real read models once a test has caught the projectors up.
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Extension;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use commands::clock::UuidV7Ids;
 use commands::store::{
     EventStore, PostgresEventStore, ReadStreamOptions, RecordedEvent, SqliteEventStore,
 };
 use gateway::auth::{Claims, TokenVerifier, issue_development_token};
+use gateway::event_log::StoreEventLog;
+use gateway::http::reads::ReadSide;
 use gateway::http::{AppState, AppStateBuilder, RecordDatabase, router};
+use gateway::projection_feed::read_model_projectors;
+use gateway::reference_data::{ReferenceData, ReferenceDataArgs};
+use projections::db::ReadDatabase;
+use projections::runtime::{Projector, ProjectorRunner};
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use std::sync::{Arc, Once};
+use std::time::Duration;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -110,6 +120,10 @@ pub struct TestApp {
     pub state: AppState,
     pub store: Arc<dyn EventStore>,
     pub records: RecordDatabase,
+    /// The read models' database (the same database as the store, as in `pep serve`).
+    pub read: ReadDatabase,
+    /// The service's projectors, which [`TestApp::catch_up`] runs over the log.
+    pub projectors: Vec<Arc<dyn Projector>>,
     pub database: Option<TestDatabase>,
     _directory: Option<tempfile::TempDir>,
 }
@@ -125,25 +139,42 @@ impl TestApp {
         configure: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
     ) -> Self {
         init_logging();
-        let (store, records, database, directory): (Arc<dyn EventStore>, _, _, _) = match backend {
-            Backend::Postgres => {
-                let database = TestDatabase::create().await;
-                let store = PostgresEventStore::connect(&database.url).await.unwrap();
-                store.migrate().await.unwrap();
-                let records = RecordDatabase::Postgres(store.pool().clone());
-                (Arc::new(store), records, Some(database), None)
-            }
-            Backend::Sqlite => {
-                let directory = tempfile::tempdir().unwrap();
-                let store = SqliteEventStore::open(directory.path().join("pep.db"))
-                    .await
-                    .unwrap();
-                store.migrate().await.unwrap();
-                let records = RecordDatabase::Sqlite(store.pool().clone());
-                (Arc::new(store), records, None, Some(directory))
-            }
-        };
+        let (store, records, read_url, database, directory): (Arc<dyn EventStore>, _, _, _, _) =
+            match backend {
+                Backend::Postgres => {
+                    let database = TestDatabase::create().await;
+                    let store = PostgresEventStore::connect(&database.url).await.unwrap();
+                    store.migrate().await.unwrap();
+                    let records = RecordDatabase::Postgres(store.pool().clone());
+                    let url = database.url.clone();
+                    (Arc::new(store), records, url, Some(database), None)
+                }
+                Backend::Sqlite => {
+                    let directory = tempfile::tempdir().unwrap();
+                    let file = directory.path().join("pep.db");
+                    let store = SqliteEventStore::open(&file).await.unwrap();
+                    store.migrate().await.unwrap();
+                    let records = RecordDatabase::Sqlite(store.pool().clone());
+                    let url = format!("sqlite://{}", file.display());
+                    (Arc::new(store), records, url, None, Some(directory))
+                }
+            };
         records.migrate().await.unwrap();
+        let read = ReadDatabase::connect(&read_url).await.unwrap();
+        let reference = ReferenceData::load(&ReferenceDataArgs::default()).unwrap();
+        let projectors = read_model_projectors(&reference);
+        for projector in &projectors {
+            ProjectorRunner::new(read.clone(), projector.clone())
+                .ensure_schema()
+                .await
+                .unwrap();
+        }
+        let read_side = ReadSide::new(
+            read.clone(),
+            reference,
+            projectors.clone(),
+            Duration::from_secs(2),
+        );
         let builder = AppState::builder(
             store.clone(),
             records.clone(),
@@ -152,10 +183,12 @@ impl TestApp {
         .ids(Arc::new(UuidV7Ids));
         let state = configure(builder).build();
         Self {
-            router: router(state.clone()),
+            router: router(state.clone()).layer(Extension(read_side)),
             state,
             store,
             records,
+            read,
+            projectors,
             database,
             _directory: directory,
         }
@@ -220,6 +253,17 @@ impl TestApp {
     /// The store's last global position: what a refused request must leave unchanged.
     pub async fn head(&self) -> u64 {
         self.store.head_position().await.unwrap()
+    }
+
+    /// Runs every projector up to the log's head, so the read routes see what was written.
+    pub async fn catch_up(&self) {
+        let log = StoreEventLog::new(self.store.clone());
+        for projector in &self.projectors {
+            ProjectorRunner::new(self.read.clone(), projector.clone())
+                .catch_up(&log)
+                .await
+                .unwrap();
+        }
     }
 
     /// A stream's events.

@@ -70,7 +70,7 @@ pub async fn replay(
         &state,
         &caller.principal,
         child_id,
-        "audit replay",
+        "GET /api/v1/audit/children/{id}",
         caller.ids.request_id,
     )
     .await?;

@@ -178,7 +178,7 @@ pub async fn find_children(
             &state,
             &caller.principal,
             child_id,
-            "search",
+            "GET /api/v1/children",
             caller.ids.request_id,
         )
         .await
@@ -233,7 +233,7 @@ pub async fn child(
         &state,
         &caller.principal,
         child_id,
-        "child record",
+        "GET /api/v1/children/{id}",
         caller.ids.request_id,
     )
     .await?;
@@ -314,7 +314,7 @@ pub async fn timeline(
         &state,
         &caller.principal,
         child_id,
-        "timeline",
+        "GET /api/v1/children/{id}/timeline",
         caller.ids.request_id,
     )
     .await?;
@@ -372,7 +372,7 @@ pub async fn child_peps(
         &state,
         &caller.principal,
         child_id,
-        "PEPs",
+        "GET /api/v1/children/{id}/peps",
         caller.ids.request_id,
     )
     .await?;
@@ -413,7 +413,7 @@ pub async fn pep(
         &state,
         &caller.principal,
         header.child_id,
-        "PEP",
+        "GET /api/v1/peps/{id}",
         caller.ids.request_id,
     )
     .await?;

@@ -25,7 +25,7 @@ pub struct AccessLogEntry {
     pub child_id: Uuid,
     /// The child's LA.
     pub child_la: String,
-    /// What was read: the route template, such as `GET /api/v1/children/{child_id}/timeline`.
+    /// What was read: the route template, such as `GET /api/v1/children/{id}/timeline`.
     pub what: String,
     /// The request, to find it in the server's log.
     pub request_id: Uuid,

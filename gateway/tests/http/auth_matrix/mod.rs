@@ -3,25 +3,32 @@
 //! issue's rules, independently of the authorisation table they check:
 //!
 //! - a role that may not take the operation gets 403 `forbidden`, whoever the child;
-//! - a role that may gets through on its own child (whatever the domain then says);
-//! - on another child of the LA, only LA-wide roles (Virtual School, admin) get through;
-//!   everyone else gets 404 `not-found`, exactly as for a child that does not exist;
+//! - a role that may gets through on its own child (whatever the domain then says; a read
+//!   answers 200);
+//! - on another child of the LA, only the route's LA-wide roles get through (Virtual School and
+//!   admin for commands; auditors too for reads); everyone else gets 404 `not-found`, exactly
+//!   as for a child that does not exist;
 //! - on another LA's child everyone gets 404;
-//! - no refusal writes anything.
+//! - the child search answers 200 with exactly the children the caller reaches;
+//! - no refusal writes anything: no event, no access-log row.
 //!
 //! The own child (A) and the other LA's child (C) are set up identically (same school, same
 //! social worker and IRO, both in the carer's and young person's `child_ids` and the social
-//! worker's caseload), so the only thing C's 404 can come from is the LA.
+//! worker's caseload), so the only thing C's 404 can come from is the LA. The read routes run
+//! first, while every child is still as the fixtures built it.
 
 use crate::fixtures::{PepFixture, budget, child_in_care, funding_request, submitted_pep};
 use crate::support::{Backend, TestApp, Who, on_both_back_ends};
 use axum::body::Body;
 use axum::http::{Method, Request};
+use gateway::http::RecordDatabase;
 use serde_json::Value;
 use uuid::Uuid;
 
+mod read_routes;
 mod routes;
 
+use read_routes::{IRO, read_routes};
 use routes::{CARER, DT, SW, YP, routes};
 
 on_both_back_ends!(every_route_every_role_own_child_other_child_other_la);
@@ -37,9 +44,6 @@ const ROLES: [&str; 9] = [
     "integration",
     "admin",
 ];
-
-/// Roles that reach every child of their LA.
-const LA_WIDE: [&str; 2] = ["virtual_school", "admin"];
 
 #[derive(Debug, Clone, Copy)]
 struct ChildCase {
@@ -64,14 +68,19 @@ enum Target {
     Child,
     /// The LA in the body or path (register, budget): own or other LA.
     LocalAuthority,
-    /// Nothing but the caller's own LA (the access log).
+    /// Nothing but the caller's own LA (the access log, the cohort, the audit verification).
     Caller,
+    /// A search of the caller's LA: all three cases apply, and the answer is 200 listing the
+    /// case's child exactly when the caller reaches it.
+    Search,
 }
 
 struct Route {
     method: Method,
     template: &'static str,
     allowed: &'static [&'static str],
+    /// The allowed roles that reach every child of their LA through this route.
+    la_wide: &'static [&'static str],
     target: Target,
     /// The request for a child case: path and body (`None` for raw or no body).
     request: fn(&ChildCase) -> (String, Option<Value>),
@@ -85,7 +94,7 @@ fn caller(role: &str, own: &ChildCase, other_la: &ChildCase) -> String {
         DT => who.school("100001"),
         SW => who.sub("sw-own").caseload(&children),
         CARER | YP => who.children(&children),
-        "iro" => who.sub("iro-own").iro("iro-own"),
+        IRO => who.sub("iro-own").iro("iro-own"),
         _ => who,
     }
     .token()
@@ -133,6 +142,34 @@ async fn send(
     app.send(request.unwrap()).await
 }
 
+/// Rows of the access log, in every LA: what a refused read must leave unchanged.
+async fn access_log_rows(app: &TestApp) -> i64 {
+    let count = "SELECT COUNT(*) FROM gateway_access_log";
+    match &app.records {
+        RecordDatabase::Postgres(pool) => sqlx::query_scalar(count).fetch_one(pool).await,
+        RecordDatabase::Sqlite(pool) => sqlx::query_scalar(count).fetch_one(pool).await,
+    }
+    .unwrap()
+}
+
+/// The start of a body, enough to see why an answer was wrong without drowning the report.
+fn short(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(300).collect()
+}
+
+/// The ids of the children a search answered.
+fn found_children(response: &crate::support::TestResponse) -> Vec<String> {
+    response.json()["children"]
+        .as_array()
+        .map(|children| {
+            children
+                .iter()
+                .filter_map(|child| child["child_id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 async fn every_route_every_role_own_child_other_child_other_la(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     budget(&app, "831").await;
@@ -140,9 +177,11 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
     let own = build_case(&app, "831", "100001", "sw-own", "iro-own").await;
     let other_child = build_case(&app, "831", "100002", "sw-other", "iro-other").await;
     let other_la = build_case(&app, "832", "100001", "sw-own", "iro-own").await;
+    // The search reads the chronology, so the read models must have seen the fixtures.
+    app.catch_up().await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    for route in routes() {
+    for route in read_routes().into_iter().chain(routes()) {
         // Without a token, every route answers 401 and writes nothing.
         let (path, body) = (route.request)(&own);
         let head = app.head().await;
@@ -166,15 +205,41 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
                 };
                 let (path, body) = (route.request)(child);
                 let head = app.head().await;
+                let access_rows = access_log_rows(&app).await;
                 let response = send(&app, &route, Some(&token), &path, &body).await;
                 let answer = (response.status.as_u16(), response.problem());
                 let allowed = route.allowed.contains(&role);
+                let what = format!("{role} {:?}: {} {path}", case, route.method);
+                checked += 1;
+                if allowed && route.target == Target::Search {
+                    let reached = match case {
+                        Case::Own => true,
+                        Case::OtherChild => route.la_wide.contains(&role),
+                        Case::OtherLa => false,
+                    };
+                    if answer.0 != 200 {
+                        failures.push(format!(
+                            "{what}: expected 200, got {} {}",
+                            answer.0,
+                            short(&response.body)
+                        ));
+                    } else if found_children(&response).contains(&child.child_id.to_string())
+                        != reached
+                    {
+                        failures.push(format!(
+                            "{what}: expected the child {}listed, got {}",
+                            if reached { "" } else { "not " },
+                            short(&response.body)
+                        ));
+                    }
+                    continue;
+                }
                 let expected_refusal = if !allowed {
                     Some((403, "forbidden"))
                 } else {
                     match (case, route.target) {
                         (Case::Own, _) => None,
-                        (Case::OtherChild, _) if LA_WIDE.contains(&role) => None,
+                        (Case::OtherChild, _) if route.la_wide.contains(&role) => None,
                         (Case::OtherChild, _) => Some((404, "not-found")),
                         (Case::OtherLa, Target::LocalAuthority)
                             if route.template == "/api/v1/children" =>
@@ -184,19 +249,20 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
                         (Case::OtherLa, _) => Some((404, "not-found")),
                     }
                 };
-                checked += 1;
-                let what = format!("{role} {:?}: {} {path}", case, route.method);
                 match expected_refusal {
                     Some((status, problem)) => {
                         if answer != (status, problem.to_owned()) {
                             failures.push(format!(
                                 "{what}: expected {status} {problem}, got {} {}",
                                 answer.0,
-                                String::from_utf8_lossy(&response.body)
+                                short(&response.body)
                             ));
                         }
                         if app.head().await != head {
                             failures.push(format!("{what}: a refused request wrote events"));
+                        }
+                        if access_log_rows(&app).await != access_rows {
+                            failures.push(format!("{what}: a refused request was logged"));
                         }
                     }
                     None => {
@@ -211,11 +277,12 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
                                 | "malformed-json"
                                 | "unsupported-media-type"
                         ) || answer.0 >= 500;
-                        if refused_by_auth || bad_test_request {
+                        let read_failed = route.method == Method::GET && answer.0 != 200;
+                        if refused_by_auth || bad_test_request || read_failed {
                             failures.push(format!(
                                 "{what}: expected to get through, got {} {}",
                                 answer.0,
-                                String::from_utf8_lossy(&response.body)
+                                short(&response.body)
                             ));
                         }
                     }
@@ -229,5 +296,5 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked > 700, "only {checked} checks ran");
+    assert!(checked > 900, "only {checked} checks ran");
 }

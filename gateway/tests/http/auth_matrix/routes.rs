@@ -15,8 +15,11 @@ pub(super) const DT: &str = "designated_teacher";
 pub(super) const SW: &str = "social_worker";
 pub(super) const CARER: &str = "carer";
 pub(super) const YP: &str = "young_person";
-const ADMIN: &str = "admin";
-const AUDITOR: &str = "auditor";
+pub(super) const ADMIN: &str = "admin";
+pub(super) const AUDITOR: &str = "auditor";
+
+/// The writers whose reach is every child of their LA.
+const LA_WIDE_WRITERS: &[&str] = &[VS, ADMIN];
 
 fn child_path(case: &ChildCase, rest: &str) -> String {
     format!("/api/v1/children/{}{rest}", case.child_id)
@@ -36,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::LocalAuthority,
             request: |case| {
                 let body = register_body(case.la, &Uuid::now_v7().simple().to_string());
@@ -46,6 +50,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::PUT,
             template: "/api/v1/children/{child_id}/details",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"details": {"date_of_birth": "2012-05-14", "sex": 2}});
@@ -56,6 +61,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/episodes",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| (child_path(case, "/episodes"), Some(episode_body())),
         },
@@ -63,6 +69,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/education-settings",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 // The same school and start date as the fixture: a repeat, so every designated
@@ -76,6 +83,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/assignments",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"role": "virtual_school_officer",
@@ -87,6 +95,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/sen-status",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"provision": "sen_support", "effective_from": "2024-09-02"});
@@ -97,6 +106,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/attendance",
             allowed: &[VS, DT],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"period_start": "2024-09-02", "period_end": "2024-10-18",
@@ -109,6 +119,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/exclusions",
             allowed: &[VS, DT],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"kind": "suspension", "start_date": "2024-10-07", "days": 1,
@@ -120,6 +131,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/attainment",
             allowed: &[VS, DT],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"subject": "Maths", "assessment": "Autumn test",
@@ -131,6 +143,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/children/{child_id}/peps",
             allowed: &[VS, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"kind": "review", "trigger": "requested"});
@@ -141,6 +154,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::PUT,
             template: "/api/v1/funding/{la}/{financial_year}/budget",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::LocalAuthority,
             request: |case| (funding_path(case, "/budget"), Some(budget_body())),
         },
@@ -148,6 +162,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/funding/{la}/{financial_year}/requests",
             allowed: &[VS, DT],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let mut body = funding_request_body(&case.pep);
@@ -159,6 +174,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/allocate",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/allocate", case.funding_request_id);
@@ -169,6 +185,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/impact",
             allowed: &[VS, DT],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/impact", case.funding_request_id);
@@ -182,6 +199,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/reject",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/reject", case.funding_request_id);
@@ -195,6 +213,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::PUT,
             template: "/api/v1/peps/{pep_id}/sections/{section}",
             allowed: &[VS, DT, SW, CARER, YP],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"content": "My views on school"});
@@ -205,6 +224,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/sections/{section}/complete",
             allowed: &[VS, DT, SW, CARER, YP],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -217,6 +237,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/attachments",
             allowed: &[VS, DT, SW, CARER, YP],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| (pep_path(case, "/attachments?file_name=drawing.png"), None),
         },
@@ -224,6 +245,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/child-views",
             allowed: &[VS, DT, SW, CARER, YP],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -236,6 +258,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/meetings",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -248,6 +271,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/meetings/{meeting_id}/held",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"child_attended": false, "child_absence_reason": "Unwell",
@@ -263,6 +287,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/targets",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"area": "attendance", "description": "Attend every day",
@@ -277,6 +302,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/targets/{target_id}/review",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let path = format!("/targets/{}/review", case.pep.target_id);
@@ -290,6 +316,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/actions",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let body = json!({"description": "Book a careers talk",
@@ -302,6 +329,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/actions/{action_id}/complete",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 let path = format!("/actions/{}/complete", case.pep.action_id);
@@ -312,6 +340,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/submit",
             allowed: &[VS, DT, SW],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| (pep_path(case, "/submit"), Some(json!({}))),
         },
@@ -319,6 +348,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/return",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -331,6 +361,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/quality-assurance",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -343,6 +374,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/sign-off",
             allowed: &[VS],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -355,6 +387,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::POST,
             template: "/api/v1/peps/{pep_id}/withdraw",
             allowed: &[VS, SW, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -367,6 +400,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: Method::GET,
             template: "/api/v1/audit/access-log",
             allowed: &[AUDITOR, ADMIN],
+            la_wide: LA_WIDE_WRITERS,
             target: Target::Caller,
             request: |_| ("/api/v1/audit/access-log".to_owned(), None),
         },
