@@ -21,6 +21,7 @@
 pub mod admin;
 pub mod auth;
 pub mod bus;
+pub mod demo;
 pub mod event_log;
 pub mod http;
 pub mod projection_feed;

@@ -35,6 +35,8 @@ enum Command {
     Token(gateway::auth::cli::TokenArgs),
     /// Run the service: API, relay, projectors and process manager (embedded by default).
     Serve(gateway::serve::ServeArgs),
+    /// Seed a synthetic demo cohort for LA 831 into an empty database.
+    SeedDemo(gateway::demo::SeedDemoArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,6 +60,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             gateway::serve::run_serve_command(args, ReferenceData::load(&cli.reference_data)?)
         }
+        Command::SeedDemo(args) => gateway::demo::run_seed_demo_command(args),
     }
 }
 

@@ -114,6 +114,20 @@ async fn open_database(location: &DatabaseLocation) -> anyhow::Result<Database> 
     })
 }
 
+/// `--demo`: seeds the demo cohort, as of today, when the database has no events yet.
+async fn seed_demo_cohort(store: &Arc<dyn EventStore>) -> anyhow::Result<()> {
+    let today = chrono::Utc::now().date_naive();
+    match crate::demo::seed_demo_if_empty(store.clone(), today).await? {
+        Some(summary) => tracing::info!(
+            children = summary.children,
+            events = summary.events,
+            "--demo: seeded the demo cohort"
+        ),
+        None => tracing::info!("--demo: the database already holds events; not seeding"),
+    }
+    Ok(())
+}
+
 /// Serves on `listener` until `shutdown` is cancelled, then stops everything in order.
 pub async fn run(
     listener: TcpListener,
@@ -121,10 +135,10 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     announce(&config, &listener);
-    if config.demo {
-        tracing::warn!("--demo: seeding a demo cohort is not available yet; starting without it");
-    }
     let database = open_database(&config.database).await?;
+    if config.demo {
+        seed_demo_cohort(&database.store).await?;
+    }
     let verifier = secret::token_verifier(&config.auth)?;
     let log = StoreEventLog::new(database.store.clone());
     let projectors = read_model_projectors(&config.reference);
@@ -205,10 +219,12 @@ pub async fn run(
             builder = builder.readiness_probe(Arc::new(probes::NatsProbe::connect(url).await));
         }
         if let Some(feed) = &feed {
-            builder = builder.readiness_probe(Arc::new(probes::ProjectorLagProbe::new(
-                feed.status(),
-                config.max_projector_lag,
-            )));
+            builder = builder
+                .readiness_probe(Arc::new(probes::ProjectorLagProbe::new(
+                    feed.status(),
+                    config.max_projector_lag,
+                )))
+                .projection_status(feed.status());
         }
         let read_side = ReadSide::new(
             database.read.clone(),
