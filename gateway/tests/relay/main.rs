@@ -7,6 +7,7 @@
 
 mod crash;
 mod embedded;
+mod envelope_schema;
 mod foreign_message;
 mod nats_server;
 mod postgres_lost;
