@@ -5,6 +5,7 @@
 //! written in another language can recompute it from the rows alone.
 
 use super::envelope::StoredEvent;
+use super::error::StoreError;
 use chrono::{DateTime, Utc};
 use domain::envelope::EventHash;
 use serde::Serialize;
@@ -267,6 +268,32 @@ impl fmt::Display for ChainBreak {
 
 fn display_id(event_id: Option<Uuid>) -> String {
     event_id.map_or_else(|| "(none)".to_owned(), |id| id.to_string())
+}
+
+/// Verifies the whole log, reading it in batches through `read_after(position, batch_size)`,
+/// and stops at the first broken link. Both back ends verify through this one loop.
+pub(crate) async fn verify_in_batches<Read, Batch>(
+    batch_size: usize,
+    mut read_after: Read,
+) -> Result<ChainVerification, StoreError>
+where
+    Read: FnMut(u64, usize) -> Batch,
+    Batch: std::future::Future<Output = Result<Vec<StoredEvent>, StoreError>>,
+{
+    let mut verifier = ChainVerifier::new();
+    loop {
+        let batch = read_after(verifier.resume_after(), batch_size).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for event in &batch {
+            verifier.check(event);
+        }
+        if verifier.is_broken() {
+            break;
+        }
+    }
+    Ok(verifier.finish())
 }
 
 /// Walks events in position order and stops at the first broken link.

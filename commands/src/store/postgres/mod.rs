@@ -9,7 +9,7 @@ mod writer;
 
 use super::append::{AppendError, AppendOutcome, AppendRequest, IdempotencyRecord};
 use super::error::{StoreError, to_i64, to_u64};
-use super::hash_chain::{ChainVerification, ChainVerifier};
+use super::hash_chain::{ChainVerification, verify_in_batches};
 use super::leadership::{LeadershipGuard, leadership_lock_key};
 use super::plan::PreparedRequest;
 use super::subscription::Subscription;
@@ -232,22 +232,10 @@ impl EventStore for PostgresEventStore {
     }
 
     async fn verify_chain(&self) -> Result<ChainVerification, StoreError> {
-        let mut verifier = ChainVerifier::new();
-        loop {
-            let batch = self
-                .read_raw(verifier.resume_after(), self.inner.settings.read_batch_size)
-                .await?;
-            if batch.is_empty() {
-                break;
-            }
-            for event in &batch {
-                verifier.check(event);
-            }
-            if verifier.is_broken() {
-                break;
-            }
-        }
-        Ok(verifier.finish())
+        verify_in_batches(self.inner.settings.read_batch_size, |after, count| {
+            self.read_raw(after, count)
+        })
+        .await
     }
 
     async fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError> {
