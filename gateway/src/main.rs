@@ -39,8 +39,20 @@ enum Command {
     SeedDemo(gateway::demo::SeedDemoArgs),
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+/// Prints a failure as one line with its causes (`error: reading ...: No such file`) and exits 1,
+/// never with a stack trace, whatever `RUST_BACKTRACE` says: these are users' mistakes to fix,
+/// not crashes to debug.
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Schedule(args) => {
             let reference = ReferenceData::load(&cli.reference_data)?;

@@ -267,3 +267,22 @@ async fn export_replay_and_migrate_work_on_the_embedded_database_in_its_data_dir
     let verified = pep(&["audit", "verify", "--data-dir", fresh_data]).await;
     assert_succeeded(&verified, "pep audit verify on the new, empty database");
 }
+
+#[tokio::test]
+async fn a_mistake_on_the_command_line_is_one_clear_line_and_exit_1_never_a_stack_trace() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_pep"))
+        .args(["token", "issue", "--role", "headteacher", "--la", "831"])
+        .env("PEP_JWT_SECRET", "a development secret")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: ") && message.contains("\"headteacher\""),
+        "{message}"
+    );
+    assert!(!message.contains("backtrace"), "{message}");
+    assert_eq!(message.lines().count(), 1, "{message}");
+}
