@@ -24,6 +24,7 @@ pub mod bus;
 pub mod demo;
 pub mod event_log;
 pub mod http;
+pub mod inbound;
 pub mod projection_feed;
 pub mod reference_data;
 pub mod relay;
