@@ -37,6 +37,9 @@ enum Command {
     Serve(gateway::serve::ServeArgs),
     /// Seed a synthetic demo cohort for LA 831 into an empty database.
     SeedDemo(gateway::demo::SeedDemoArgs),
+    /// Import an SSDA903 extract through the inbound feed's checks: `pep import 903 --la 831
+    /// header.csv episodes.csv`.
+    Import(gateway::admin::ImportArgs),
 }
 
 /// Prints a failure as one line with its causes (`error: reading ...: No such file`) and exits 1,
@@ -73,6 +76,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             gateway::serve::run_serve_command(args, ReferenceData::load(&cli.reference_data)?)
         }
         Command::SeedDemo(args) => gateway::demo::run_seed_demo_command(args),
+        Command::Import(args) => {
+            gateway::admin::run_import(args, &ReferenceData::load(&cli.reference_data)?)
+        }
     }
 }
 

@@ -25,7 +25,8 @@ pub fn run_migrate(args: &MigrateArgs, reference: &ReferenceData) -> anyhow::Res
         database.read.close().await;
         say(format!("migrated {}", describe(&location)))?;
         say("event store: up to date")?;
-        say("read models: chronology, funding, notices, compliance: tables ready")
+        say("read models: chronology, funding, notices, compliance: tables ready")?;
+        say("inbound feeds: message log and rejections tables ready")
     })
 }
 
@@ -43,6 +44,10 @@ pub async fn migrate(
             .await
             .with_context(|| format!("creating the {name} read model's tables"))?;
     }
+    crate::inbound::InboundLog::new(database.read.clone())
+        .migrate()
+        .await
+        .context("creating the inbound feeds' tables")?;
     Ok(database)
 }
 

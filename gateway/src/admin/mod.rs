@@ -7,6 +7,7 @@
 
 mod audit;
 mod database;
+mod import903;
 mod migrate;
 mod rebuild;
 
@@ -14,6 +15,9 @@ pub use audit::{AuditArgs, AuditCommand, ExportArgs, ReplayArgs, VerifyArgs, run
 pub use database::{
     DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseArgs, DatabaseLocation, OpenDatabase,
     open_and_migrate, open_existing,
+};
+pub use import903::{
+    Import903Args, ImportArgs, ImportCommand, ImportSummary, import_903, run_import,
 };
 pub use migrate::{MigrateArgs, migrate, run_migrate};
 pub use rebuild::{RebuildArgs, describe_progress, run_rebuild};

@@ -173,6 +173,11 @@ impl ChildScript<'_> {
         }
     }
 
+    /// The child's id in the demo LA's social care system.
+    fn la_child_id(&self) -> String {
+        format!("{}{:05}", self.id_prefix, self.index + 1)
+    }
+
     /// Registers the child, their care episodes, school, people, and any exclusion.
     async fn record_child(&self, child_id: ChildId) -> Result<School, DemoSeedError> {
         let index = self.index;
@@ -181,7 +186,7 @@ impl ChildScript<'_> {
             ChildCommand::Register {
                 child_id,
                 la: self.la.clone(),
-                la_child_id: format!("{}{:05}", self.id_prefix, index + 1),
+                la_child_id: self.la_child_id(),
                 details: self.details()?,
             },
             Role::Integration,
@@ -296,7 +301,11 @@ impl ChildScript<'_> {
 
     /// Seeds the child and drives their PEP to its status in the cycle.
     pub async fn run(&self) -> Result<SeededChild, DemoSeedError> {
-        let child_id = ChildId::from_uuid(self.ids.next());
+        // The record id follows from (LA, social care id), as for the feeds and the API, so a
+        // feed message about a demo child finds its record. The id drawn keeps the sequence of
+        // the other demo ids unchanged.
+        let _ = self.ids.next();
+        let child_id = crate::inbound::child_id_for(&self.la, &self.la_child_id());
         let school = self.record_child(child_id).await?;
         let target = self.target_status();
         let pep_id = PepId::from_uuid(self.ids.next());

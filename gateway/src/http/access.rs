@@ -246,6 +246,8 @@ fn describe(operation: Operation) -> &'static str {
         Operation::ReadChildRecord => "read children's records",
         Operation::QueryAccessLog => "read the access log",
         Operation::PostFeed => "post feed messages",
+        Operation::ManageInboundRejections => "look after refused feed messages",
+        Operation::ReadDataQuality => "read the data-quality view",
     }
 }
 

@@ -265,6 +265,12 @@ impl HttpMetrics {
         self.store_head.set(as_gauge(position));
     }
 
+    /// The registry, for other parts of the process (the inbound feeds) to add their own
+    /// collectors to this state's `/metrics`.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         if let Some(relay) = &self.relay {

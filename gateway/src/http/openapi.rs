@@ -5,7 +5,7 @@
 //! of every error status.
 
 use super::problem::{FieldError, Problem, ProblemKind};
-use super::routes::{attachments, audit, children, funding, health, pep_workflow, peps};
+use super::routes::{attachments, audit, children, funding, health, inbound, pep_workflow, peps};
 use super::state::AppState;
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
@@ -16,7 +16,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Routes open without a token.
-pub const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"];
+pub const PUBLIC_PATHS: [&str; 5] = [
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/api/v1/openapi.json",
+    "/api/v1/inbound/schemas/{feed}",
+];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +42,7 @@ pub const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/api/v1
         (name = "peps", description = "Personal Education Plans: sections, meetings, views, targets, actions, workflow"),
         (name = "funding", description = "Pupil Premium Plus budgets, requests, allocations and impact"),
         (name = "audit", description = "Evidence for auditors"),
+        (name = "inbound", description = "Social care feeds over HTTP, refused messages, data quality"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]
@@ -79,6 +86,13 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(funding::reject_funding))
         .routes(routes!(funding::record_funding_impact))
         .routes(routes!(audit::access_log))
+        .routes(routes!(inbound::post_child))
+        .routes(routes!(inbound::post_placement))
+        .routes(routes!(inbound::schema))
+        .routes(routes!(inbound::rejections))
+        .routes(routes!(inbound::rejection))
+        .routes(routes!(inbound::resubmit))
+        .routes(routes!(inbound::data_quality))
         .merge(super::reads::routes())
 }
 

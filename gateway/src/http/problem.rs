@@ -55,11 +55,13 @@ pub enum ProblemKind {
     Unavailable,
     /// Something went wrong inside; the details are in the server's log under the request id.
     Internal,
+    /// An inbound feed message was malformed: refused, recorded and dead-lettered.
+    InboundRejected,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 19] = [
+    pub const ALL: [ProblemKind; 20] = [
         ProblemKind::Validation,
         ProblemKind::MalformedJson,
         ProblemKind::UnknownField,
@@ -79,6 +81,7 @@ impl ProblemKind {
         ProblemKind::RateLimited,
         ProblemKind::Unavailable,
         ProblemKind::Internal,
+        ProblemKind::InboundRejected,
     ];
 
     /// The last segment of the type URI.
@@ -103,6 +106,7 @@ impl ProblemKind {
             ProblemKind::RateLimited => "rate-limited",
             ProblemKind::Unavailable => "unavailable",
             ProblemKind::Internal => "internal",
+            ProblemKind::InboundRejected => "inbound-rejected",
         }
     }
 
@@ -117,7 +121,8 @@ impl ProblemKind {
             ProblemKind::Validation
             | ProblemKind::UnknownField
             | ProblemKind::IdempotencyKeyReused
-            | ProblemKind::RuleViolation => StatusCode::UNPROCESSABLE_ENTITY,
+            | ProblemKind::RuleViolation
+            | ProblemKind::InboundRejected => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::MalformedJson | ProblemKind::MalformedHeader => StatusCode::BAD_REQUEST,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemKind::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -158,6 +163,9 @@ impl ProblemKind {
             ProblemKind::RateLimited => "Too many requests",
             ProblemKind::Unavailable => "The service is temporarily unavailable",
             ProblemKind::Internal => "Internal error",
+            ProblemKind::InboundRejected => {
+                "The inbound message was refused and sent to the dead-letter subject"
+            }
         }
     }
 }

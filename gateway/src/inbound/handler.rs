@@ -169,6 +169,15 @@ impl InboundHandler {
         self.dead_letters.clone()
     }
 
+    /// The data-quality flags (kinds) of a child's record as it stands.
+    pub async fn flags_of(&self, child_id: ChildId) -> Result<Vec<String>, InboundError> {
+        match self.child_state(child_id).await {
+            Ok(state) => Ok(flag_kinds(&state)),
+            Err(Refusal::Error(error)) => Err(error),
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
     /// Handles one arrival.
     pub async fn handle(&self, received: Received<'_>) -> Result<InboundOutcome, InboundError> {
         let outcome = self.handle_uncounted(received).await?;
@@ -180,19 +189,19 @@ impl InboundHandler {
         &self,
         received: Received<'_>,
     ) -> Result<InboundOutcome, InboundError> {
-        let message = match parse_message(
-            received.feed,
-            received.bytes,
-            received.la,
-            &self.code_lists,
-        ) {
-            Ok(message) => message,
-            Err(reason) => return self.reject(received, reason).await,
-        };
+        let message =
+            match parse_message(received.feed, received.bytes, received.la, &self.code_lists) {
+                Ok(message) => message,
+                Err(reason) => return self.reject(received, reason).await,
+            };
         let body_sha256 = hex::encode(Sha256::digest(received.bytes));
         let child_id = child_id_for(&message.la, &message.la_child_id);
         let key = &message.key;
-        if let Some(logged) = self.log.message(&key.source_system, &key.message_id).await? {
+        if let Some(logged) = self
+            .log
+            .message(&key.source_system, &key.message_id)
+            .await?
+        {
             if logged.body_sha256 != body_sha256 {
                 let reason = RejectionReason::single(
                     RejectionKind::MessageIdReused,
@@ -444,11 +453,13 @@ impl InboundHandler {
                     "",
                     rule.to_string(),
                 )),
-                HandleError::IdempotencyKeyReused { key } => Refusal::Rule(RejectionReason::single(
-                    RejectionKind::MessageIdReused,
-                    "/message_id",
-                    format!("{key} was already used for a different message"),
-                )),
+                HandleError::IdempotencyKeyReused { key } => {
+                    Refusal::Rule(RejectionReason::single(
+                        RejectionKind::MessageIdReused,
+                        "/message_id",
+                        format!("{key} was already used for a different message"),
+                    ))
+                }
                 HandleError::Unavailable(reason) => {
                     Refusal::Error(InboundError::Unavailable(reason))
                 }
@@ -547,9 +558,11 @@ pub fn flag_kinds(state: &ChildState) -> Vec<String> {
         .data_quality_issues()
         .iter()
         .filter_map(|issue| {
-            serde_json::to_value(issue)
-                .ok()
-                .and_then(|value| value.get("kind").and_then(|kind| kind.as_str().map(str::to_owned)))
+            serde_json::to_value(issue).ok().and_then(|value| {
+                value
+                    .get("kind")
+                    .and_then(|kind| kind.as_str().map(str::to_owned))
+            })
         })
         .collect();
     kinds.sort();

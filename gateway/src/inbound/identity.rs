@@ -27,6 +27,9 @@ mod tests {
         let other_la = LaCode::parse("830").unwrap();
         assert_eq!(child_id_for(&la, "566910"), child_id_for(&la, " 566910 "));
         assert_ne!(child_id_for(&la, "566910"), child_id_for(&la, "566911"));
-        assert_ne!(child_id_for(&la, "566910"), child_id_for(&other_la, "566910"));
+        assert_ne!(
+            child_id_for(&la, "566910"),
+            child_id_for(&other_la, "566910")
+        );
     }
 }

@@ -433,7 +433,10 @@ impl InboundLog {
     }
 
     /// Rejections not yet on the dead-letter subject, oldest first.
-    pub async fn not_dead_lettered(&self, limit: u32) -> Result<Vec<LoggedRejection>, ProjectionError> {
+    pub async fn not_dead_lettered(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<LoggedRejection>, ProjectionError> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM inbound_rejections WHERE dead_lettered_at IS NULL \
              ORDER BY first_received_at, rejection_id LIMIT {limit}"
@@ -497,7 +500,11 @@ impl InboundLog {
             bind(&mut sql, " AND state = ?", state.clone());
         }
         if let Some(from) = query.from {
-            bind(&mut sql, " AND first_received_at >= ?", timestamp_text(from));
+            bind(
+                &mut sql,
+                " AND first_received_at >= ?",
+                timestamp_text(from),
+            );
         }
         if let Some(to) = query.to {
             bind(&mut sql, " AND first_received_at < ?", timestamp_text(to));

@@ -162,7 +162,11 @@ fn check_schema(feed: Feed, value: &Value) -> Result<(), RejectionReason> {
                 }
                 _ => RejectionKind::InvalidValue,
             };
-            (kind, error.instance_path().as_str().to_owned(), error.to_string())
+            (
+                kind,
+                error.instance_path().as_str().to_owned(),
+                error.to_string(),
+            )
         })
         .collect();
     if problems.is_empty() {
@@ -239,7 +243,10 @@ fn parse_child(value: Value) -> Result<InboundMessage, RejectionReason> {
     })
 }
 
-fn parse_placement(value: Value, code_lists: &CodeLists) -> Result<InboundMessage, RejectionReason> {
+fn parse_placement(
+    value: Value,
+    code_lists: &CodeLists,
+) -> Result<InboundMessage, RejectionReason> {
     let wire: PlacementWire = from_wire(value)?;
     let episode = Ssda903Episode {
         start_date: date("/start_date", &wire.start_date)?,
@@ -271,9 +278,11 @@ fn parse_placement(value: Value, code_lists: &CodeLists) -> Result<InboundMessag
 
 fn episode_rejection(error: EpisodeError) -> RejectionReason {
     match &error {
-        EpisodeError::EndsBeforeStart { .. } => {
-            RejectionReason::single(RejectionKind::EndBeforeStart, "/end_date", error.to_string())
-        }
+        EpisodeError::EndsBeforeStart { .. } => RejectionReason::single(
+            RejectionKind::EndBeforeStart,
+            "/end_date",
+            error.to_string(),
+        ),
         EpisodeError::EndWithoutReason => RejectionReason::single(
             RejectionKind::EndWithoutReason,
             "/reason_ceased",

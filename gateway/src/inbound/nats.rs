@@ -331,9 +331,9 @@ async fn publish_pending(
 /// An LA as one subject token: anything that is not a plain token becomes `invalid`.
 fn subject_token(la: &str) -> String {
     if !la.is_empty()
-        && la
-            .chars()
-            .all(|character| character.is_ascii_alphanumeric() || character == '-' || character == '_')
+        && la.chars().all(|character| {
+            character.is_ascii_alphanumeric() || character == '-' || character == '_'
+        })
     {
         la.to_owned()
     } else {

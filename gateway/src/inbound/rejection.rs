@@ -159,10 +159,21 @@ mod tests {
     #[test]
     fn the_summary_names_the_kind_and_every_problem() {
         let reason = RejectionReason::many(vec![
-            (RejectionKind::UnknownField, "".to_owned(), "x is not allowed".to_owned()),
-            (RejectionKind::InvalidValue, "/la".to_owned(), "bad".to_owned()),
+            (
+                RejectionKind::UnknownField,
+                "".to_owned(),
+                "x is not allowed".to_owned(),
+            ),
+            (
+                RejectionKind::InvalidValue,
+                "/la".to_owned(),
+                "bad".to_owned(),
+            ),
         ]);
         assert_eq!(reason.kind, RejectionKind::UnknownField);
-        assert_eq!(reason.summary(), "unknown_field: x is not allowed; /la: bad");
+        assert_eq!(
+            reason.summary(),
+            "unknown_field: x is not allowed; /la: bad"
+        );
     }
 }

@@ -6,7 +6,8 @@ use serde_json::Value;
 use std::sync::OnceLock;
 
 /// The child feed's schema, as published.
-pub const CHILD_SCHEMA: &str = include_str!("../../../docs/schemas/pep.v1.inbound.child.schema.json");
+pub const CHILD_SCHEMA: &str =
+    include_str!("../../../docs/schemas/pep.v1.inbound.child.schema.json");
 /// The placement feed's schema, as published.
 pub const PLACEMENT_SCHEMA: &str =
     include_str!("../../../docs/schemas/pep.v1.inbound.placement.schema.json");
@@ -98,7 +99,10 @@ mod tests {
         }
         let child = json!({"message_id": "m", "source_system": "s", "la": "831",
             "la_child_id": "1", "sex": 2, "dob": "2023-02-30"});
-        assert!(!feed_validator(Feed::Child).is_valid(&child), "30 February is refused");
+        assert!(
+            !feed_validator(Feed::Child).is_valid(&child),
+            "30 February is refused"
+        );
         let child = json!({"message_id": "m", "source_system": "s", "la": "831",
             "la_child_id": "1", "sex": 2, "dob": "2024-02-29"});
         assert!(feed_validator(Feed::Child).is_valid(&child));
@@ -111,6 +115,9 @@ mod tests {
             Some(("831".to_owned(), Feed::Placement))
         );
         assert_eq!(parse_inbound_subject("pep.v1.inbound.831.other"), None);
-        assert_eq!(Feed::Child.dead_letter_subject("831"), "pep.v1.dlq.831.child");
+        assert_eq!(
+            Feed::Child.dead_letter_subject("831"),
+            "pep.v1.dlq.831.child"
+        );
     }
 }

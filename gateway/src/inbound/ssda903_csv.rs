@@ -78,7 +78,14 @@ pub fn header_rows(
     la: &str,
     source_system: &str,
 ) -> Result<Vec<ExtractRow>, ExtractError> {
-    rows(reader, "header file", Feed::Child, HEADER_COLUMNS, la, source_system)
+    rows(
+        reader,
+        "header file",
+        Feed::Child,
+        HEADER_COLUMNS,
+        la,
+        source_system,
+    )
 }
 
 /// Reads the episodes file: one placement message per row.
@@ -87,7 +94,14 @@ pub fn episode_rows(
     la: &str,
     source_system: &str,
 ) -> Result<Vec<ExtractRow>, ExtractError> {
-    rows(reader, "episodes file", Feed::Placement, EPISODE_COLUMNS, la, source_system)
+    rows(
+        reader,
+        "episodes file",
+        Feed::Placement,
+        EPISODE_COLUMNS,
+        la,
+        source_system,
+    )
 }
 
 fn rows(
@@ -107,7 +121,12 @@ fn rows(
     let index: HashMap<String, usize> = headers
         .iter()
         .enumerate()
-        .map(|(position, name)| (name.trim_start_matches('\u{feff}').to_ascii_uppercase(), position))
+        .map(|(position, name)| {
+            (
+                name.trim_start_matches('\u{feff}').to_ascii_uppercase(),
+                position,
+            )
+        })
         .collect();
     for (column, _, required) in columns {
         if *required && !index.contains_key(*column) {
@@ -127,7 +146,10 @@ fn rows(
         }
         let mut body = Map::new();
         for (column, field, _) in columns {
-            let Some(value) = index.get(*column).and_then(|position| record.get(*position)) else {
+            let Some(value) = index
+                .get(*column)
+                .and_then(|position| record.get(*position))
+            else {
                 continue;
             };
             if value.is_empty() {
@@ -156,7 +178,10 @@ fn rows(
             "message_id".to_owned(),
             Value::String(format!("903:{la}:{kind}:{child}:{}", &digest[..16])),
         );
-        body.insert("source_system".to_owned(), Value::String(source_system.to_owned()));
+        body.insert(
+            "source_system".to_owned(),
+            Value::String(source_system.to_owned()),
+        );
         body.insert("la".to_owned(), Value::String(la.to_owned()));
         rows.push(ExtractRow {
             feed,
@@ -172,8 +197,12 @@ fn iso_date(text: &str) -> String {
     let parts: Vec<&str> = text.split('/').collect();
     match parts.as_slice() {
         [day, month, year]
-            if day.len() <= 2 && month.len() <= 2 && year.len() == 4
-                && [day, month, year].iter().all(|part| part.chars().all(|c| c.is_ascii_digit())) =>
+            if day.len() <= 2
+                && month.len() <= 2
+                && year.len() == 4
+                && [day, month, year]
+                    .iter()
+                    .all(|part| part.chars().all(|c| c.is_ascii_digit())) =>
         {
             format!("{year}-{month:0>2}-{day:0>2}")
         }
@@ -187,7 +216,8 @@ mod tests {
 
     #[test]
     fn header_rows_become_child_messages() {
-        let csv = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n566910,2,27/03/2008,WBRI,D051910639385,,\n";
+        let csv =
+            "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n566910,2,27/03/2008,WBRI,D051910639385,,\n";
         let rows = header_rows(csv.as_bytes(), "831", "lcs").unwrap();
         assert_eq!(rows.len(), 1);
         let body: Value = serde_json::from_slice(&rows[0].body).unwrap();
@@ -195,15 +225,19 @@ mod tests {
         assert_eq!(body["dob"], "2008-03-27");
         assert_eq!(body["sex"], "2");
         assert_eq!(body["la"], "831");
-        assert!(body["message_id"].as_str().unwrap().starts_with("903:831:header:566910:"));
+        assert!(
+            body["message_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("903:831:header:566910:")
+        );
         assert_eq!(rows[0].line, 2);
     }
 
     #[test]
     fn the_same_row_gets_the_same_id_and_a_changed_row_a_new_one() {
         let open = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,14/08/2017,S,C2,U4,PR1,,\n";
-        let closed =
-            "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,14/08/2017,S,C2,U4,PR1,01/09/2018,E11\n";
+        let closed = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,14/08/2017,S,C2,U4,PR1,01/09/2018,E11\n";
         let id = |csv: &str| {
             let rows = episode_rows(csv.as_bytes(), "831", "lcs").unwrap();
             let body: Value = serde_json::from_slice(&rows[0].body).unwrap();
@@ -215,7 +249,8 @@ mod tests {
 
     #[test]
     fn a_missing_column_names_it() {
-        let error = episode_rows("CHILD,DECOM\n1,14/08/2017\n".as_bytes(), "831", "lcs").unwrap_err();
+        let error =
+            episode_rows("CHILD,DECOM\n1,14/08/2017\n".as_bytes(), "831", "lcs").unwrap_err();
         assert!(error.to_string().contains("no RNE column"), "{error}");
     }
 

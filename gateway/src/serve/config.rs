@@ -85,6 +85,9 @@ pub struct Roles {
     pub projectors: bool,
     /// The process manager (one leader per database).
     pub process_manager: bool,
+    /// The inbound feeds' JetStream consumer and dead-letter publisher (NATS only; the HTTP
+    /// feed routes belong to `api`).
+    pub inbound: bool,
 }
 
 impl Roles {
@@ -94,6 +97,7 @@ impl Roles {
         relay: true,
         projectors: true,
         process_manager: true,
+        inbound: true,
     };
 
     /// Parses `api,relay,projectors,process-manager` (any subset, at least one).
@@ -103,6 +107,7 @@ impl Roles {
             relay: false,
             projectors: false,
             process_manager: false,
+            inbound: false,
         };
         for name in names {
             match name.as_ref().trim() {
@@ -110,9 +115,11 @@ impl Roles {
                 "relay" => roles.relay = true,
                 "projectors" => roles.projectors = true,
                 "process-manager" | "process_manager" => roles.process_manager = true,
+                "inbound" => roles.inbound = true,
                 "" => {}
                 other => bail!(
-                    "unknown role {other:?}: the roles are api, relay, projectors and process-manager"
+                    "unknown role {other:?}: the roles are api, relay, projectors, \
+                     process-manager and inbound"
                 ),
             }
         }
@@ -122,9 +129,13 @@ impl Roles {
                 relay: false,
                 projectors: false,
                 process_manager: false,
+                inbound: false,
             })
         {
-            bail!("no role given: name at least one of api, relay, projectors, process-manager");
+            bail!(
+                "no role given: name at least one of api, relay, projectors, process-manager, \
+                 inbound"
+            );
         }
         Ok(roles)
     }
@@ -136,6 +147,7 @@ impl Roles {
             (self.relay, "relay"),
             (self.projectors, "projectors"),
             (self.process_manager, "process-manager"),
+            (self.inbound, "inbound"),
         ]
         .iter()
         .filter(|(on, _)| *on)
@@ -197,6 +209,8 @@ pub struct ServeConfig {
     pub feed: crate::projection_feed::FeedConfig,
     /// Relay timings (tests shorten them).
     pub relay: crate::relay::RelayConfig,
+    /// Inbound feed timings and names on NATS (the URL is `nats_url`; tests shorten timings).
+    pub inbound: crate::inbound::InboundNatsConfig,
     /// Policy and calendar.
     pub reference: ReferenceData,
 }
@@ -219,6 +233,7 @@ impl ServeConfig {
             shutdown_grace: Duration::from_secs(10),
             feed: crate::projection_feed::FeedConfig::default(),
             relay: crate::relay::RelayConfig::default(),
+            inbound: crate::inbound::InboundNatsConfig::new(String::new()),
             reference,
         }
     }

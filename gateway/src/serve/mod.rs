@@ -23,6 +23,7 @@ use crate::bus::InProcessBus;
 use crate::event_log::StoreEventLog;
 use crate::http::reads::ReadSide;
 use crate::http::{AppState, RecordDatabase};
+use crate::inbound::{InboundHandler, InboundLog, InboundMetrics};
 use crate::projection_feed::{
     FeedSource, JetStreamFeedConfig, ProjectionFeed, read_model_projectors,
 };
@@ -68,6 +69,7 @@ struct Database {
     store: Arc<dyn EventStore>,
     records: RecordDatabase,
     read: ReadDatabase,
+    inbound_log: InboundLog,
 }
 
 async fn open_database(location: &DatabaseLocation) -> anyhow::Result<Database> {
@@ -107,10 +109,16 @@ async fn open_database(location: &DatabaseLocation) -> anyhow::Result<Database> 
     let read = ReadDatabase::connect(&read_url)
         .await
         .context("opening the read models' database")?;
+    let inbound_log = InboundLog::new(read.clone());
+    inbound_log
+        .migrate()
+        .await
+        .context("creating the inbound feeds' tables")?;
     Ok(Database {
         store,
         records,
         read,
+        inbound_log,
     })
 }
 
@@ -156,6 +164,39 @@ pub async fn run(
     let process_manager_stop = CancellationToken::new();
     let relay_stop = CancellationToken::new();
     let projectors_stop = CancellationToken::new();
+    let inbound_stop = CancellationToken::new();
+
+    let inbound_metrics = InboundMetrics::new();
+    let inbound = InboundHandler::new(
+        CommandHandler::new(
+            database.store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(UuidV7Ids),
+        ),
+        database.inbound_log.clone(),
+        Arc::new(domain::ssda903::CodeLists::embedded().clone()),
+        Arc::new(SystemClock),
+        inbound_metrics.clone(),
+    );
+    let inbound_tasks = match (&config.nats_url, config.roles.inbound) {
+        (Some(url), true) => {
+            let mut nats = config.inbound.clone();
+            nats.url = url.clone();
+            vec![
+                tokio::spawn(crate::inbound::nats::run_consumer(
+                    inbound.clone(),
+                    nats.clone(),
+                    inbound_stop.clone(),
+                )),
+                tokio::spawn(crate::inbound::nats::run_dead_letter_publisher(
+                    inbound.clone(),
+                    nats,
+                    inbound_stop.clone(),
+                )),
+            ]
+        }
+        _ => Vec::new(),
+    };
 
     let process_manager = config.roles.process_manager.then(|| {
         tokio::spawn(run_process_manager(
@@ -232,7 +273,11 @@ pub async fn run(
             projectors.clone(),
             config.read_wait_limit,
         );
-        let app = crate::http::router(builder.build()).layer(Extension(read_side));
+        let state = builder.build();
+        inbound_metrics.register(state.metrics().registry());
+        let app = crate::http::router(state)
+            .layer(Extension(read_side))
+            .layer(Extension(inbound.clone()));
         tracing::info!(address = %local_address(&listener), "serving the API");
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
@@ -247,6 +292,10 @@ pub async fn run(
     // Stop in the order work flows: commands that react to events, then the relay (it saves
     // its checkpoint), then the projectors.
     let grace = config.shutdown_grace;
+    inbound_stop.cancel();
+    for task in inbound_tasks {
+        join_within("the inbound feeds", Some(task), grace).await;
+    }
     process_manager_stop.cancel();
     join_within("the process manager", process_manager, grace).await;
     relay_stop.cancel();

@@ -12,6 +12,7 @@
 
 mod apply;
 mod child_record;
+mod data_quality;
 mod queries;
 pub mod schema;
 mod stored_pep;
@@ -19,6 +20,7 @@ mod stored_rows;
 mod summary;
 
 pub use child_record::QualityAssurance;
+pub use data_quality::{DataQualityRow, data_quality};
 pub use queries::{ChildCompliance, CohortFilter, CohortPage, JudgedItem, Page};
 pub use stored_pep::TargetProgress;
 pub use summary::{CohortSummary, GroupSummary, NOT_RECORDED, status_key, summarise};

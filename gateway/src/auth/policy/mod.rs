@@ -90,11 +90,13 @@ pub enum Operation {
     QueryAccessLog,
     /// Post an inbound feed message (child or placement).
     PostFeed,
+    ManageInboundRejections,
+    ReadDataQuality,
 }
 
 impl Operation {
     /// Every operation, so tests can check the table covers them all.
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 35] = [
         Operation::RegisterChild,
         Operation::UpdateChildDetails,
         Operation::RecordEpisode,
@@ -128,6 +130,8 @@ impl Operation {
         Operation::ReadChildRecord,
         Operation::QueryAccessLog,
         Operation::PostFeed,
+        Operation::ManageInboundRejections,
+        Operation::ReadDataQuality,
     ];
 }
 

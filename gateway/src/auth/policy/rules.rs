@@ -235,7 +235,26 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         operation: Operation::PostFeed,
-        routes: &[],
+        routes: &[
+            ("POST", "/api/v1/inbound/child"),
+            ("POST", "/api/v1/inbound/placement"),
+        ],
         grants: &[grant(Integration, LocalAuthority)],
+    },
+    Rule {
+        operation: Operation::ManageInboundRejections,
+        // Refused feed messages carry children's details: the Virtual School and the service
+        // administrator of the LA look after them; the sending system sees its answer at once.
+        routes: &[
+            ("GET", "/api/v1/inbound/rejections"),
+            ("GET", "/api/v1/inbound/rejections/{rejection_id}"),
+            ("POST", "/api/v1/inbound/rejections/{rejection_id}/resubmit"),
+        ],
+        grants: &[VIRTUAL_SCHOOL, ADMIN],
+    },
+    Rule {
+        operation: Operation::ReadDataQuality,
+        routes: &[("GET", "/api/v1/data-quality")],
+        grants: &[VIRTUAL_SCHOOL, grant(Auditor, LocalAuthority), ADMIN],
     },
 ];

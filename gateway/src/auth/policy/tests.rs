@@ -51,7 +51,10 @@ fn auditors_iros_and_integrations_write_nothing() {
     for rule in RULES {
         let writes = !matches!(
             rule.operation,
-            Operation::ReadChildRecord | Operation::QueryAccessLog | Operation::PostFeed
+            Operation::ReadChildRecord
+                | Operation::QueryAccessLog
+                | Operation::PostFeed
+                | Operation::ReadDataQuality
         );
         for role in [Role::Auditor, Role::Iro, Role::Integration] {
             let granted = rule.grants.iter().any(|grant| grant.role == role);

@@ -17,7 +17,7 @@
 pub mod audit;
 pub mod children;
 pub mod cohort;
-mod position;
+pub(crate) mod position;
 
 pub use position::{READ_POSITION_HEADER, ReadSide};
 

@@ -44,8 +44,9 @@ pub async fn register_child(
             input.value.la.as_str()
         )));
     }
-    let env = CommandEnv::new(&state, &caller, &input.fingerprint);
-    let child_id = ChildId::from_uuid(env.new_id("child"));
+    // The record id follows from (LA, social care id), so the API, the feeds and an SSDA903
+    // import name the same record, and registering the same child twice is refused.
+    let child_id = crate::inbound::child_id_for(&input.value.la, &input.value.la_child_id);
     let command = input.value.into_command(child_id);
     let outcome = state
         .commands()

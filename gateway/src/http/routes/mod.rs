@@ -7,6 +7,7 @@ pub mod audit;
 pub mod children;
 pub mod funding;
 pub mod health;
+pub mod inbound;
 pub mod pep_workflow;
 pub mod peps;
 
