@@ -197,11 +197,12 @@ impl InboundHandler {
         let body_sha256 = hex::encode(Sha256::digest(received.bytes));
         let child_id = child_id_for(&message.la, &message.la_child_id);
         let key = &message.key;
-        if let Some(logged) = self
+        let logged = self
             .log
             .message(&key.source_system, &key.message_id)
-            .await?
-        {
+            .await?;
+        let previous = logged.as_ref().map(|logged| logged.status);
+        if let Some(logged) = logged {
             if logged.body_sha256 != body_sha256 {
                 let reason = RejectionReason::single(
                     RejectionKind::MessageIdReused,
@@ -214,14 +215,10 @@ impl InboundHandler {
                 );
                 return self.reject(received, reason).await;
             }
-            if logged.status == MessageStatus::Applied {
-                return Ok(InboundOutcome::Duplicate {
-                    child_id: child_id.as_uuid(),
-                });
-            }
         }
         // serde_json accepted the bytes, so they are UTF-8.
         let body = String::from_utf8_lossy(received.bytes);
+        // Every arrival is counted, a repeat too: the log shows how often a sender retried.
         self.log
             .record_received(&NewMessage {
                 source_system: &key.source_system,
@@ -236,6 +233,11 @@ impl InboundHandler {
                 at: self.clock.now(),
             })
             .await?;
+        if previous == Some(MessageStatus::Applied) {
+            return Ok(InboundOutcome::Duplicate {
+                child_id: child_id.as_uuid(),
+            });
+        }
         match self.apply(&message, child_id, &body_sha256).await {
             Ok(outcome) => Ok(outcome),
             Err(Refusal::Rule(reason)) => {

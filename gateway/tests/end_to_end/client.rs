@@ -52,8 +52,19 @@ pub async fn send(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> Answer {
-    let mut stream = TcpStream::connect(address).await.unwrap();
     let body = body.map(|body| body.to_string()).unwrap_or_default();
+    send_bytes(address, method, path, token, body.as_bytes()).await
+}
+
+/// Sends one request whose body is exactly `body` (as JSON when not empty).
+pub async fn send_bytes(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> Answer {
+    let mut stream = TcpStream::connect(address).await.unwrap();
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n");
     if let Some(token) = token {
@@ -62,8 +73,10 @@ pub async fn send(
     if !body.is_empty() {
         request.push_str("content-type: application/json\r\n");
     }
-    request.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
-    stream.write_all(request.as_bytes()).await.unwrap();
+    request.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
     parse(&raw)
