@@ -494,18 +494,7 @@ impl InboundHandler {
         received: Received<'_>,
         reason: RejectionReason,
     ) -> Result<InboundOutcome, InboundError> {
-        let body_sha256 = hex::encode(Sha256::digest(received.bytes));
-        let rejection_id = Uuid::new_v5(
-            &INBOUND_NAMESPACE,
-            format!(
-                "rejection/{}/{}/{body_sha256}/{}",
-                received.feed.as_str(),
-                received.la,
-                reason.kind.as_str()
-            )
-            .as_bytes(),
-        )
-        .to_string();
+        let rejection_id = rejection_id(received.feed, received.la, received.bytes, reason.kind);
         let key = serde_json::from_slice(received.bytes)
             .ok()
             .and_then(|value| key_of(&value));
@@ -539,6 +528,22 @@ impl InboundHandler {
             reason,
         })
     }
+}
+
+/// The stable id of the rejection of `bytes` on `feed` for `la` for `kind`: the same bytes
+/// refused again are the same rejection, counted, not listed twice.
+pub fn rejection_id(feed: Feed, la: &str, bytes: &[u8], kind: RejectionKind) -> String {
+    let body_sha256 = hex::encode(Sha256::digest(bytes));
+    Uuid::new_v5(
+        &INBOUND_NAMESPACE,
+        format!(
+            "rejection/{}/{la}/{body_sha256}/{}",
+            feed.as_str(),
+            kind.as_str()
+        )
+        .as_bytes(),
+    )
+    .to_string()
 }
 
 /// A message the record refused, or a failure to handle it.

@@ -30,7 +30,7 @@ pub mod rejection;
 pub mod schema;
 pub mod ssda903_csv;
 
-pub use handler::{InboundError, InboundHandler, InboundOutcome, Received};
+pub use handler::{InboundError, InboundHandler, InboundOutcome, Received, rejection_id};
 pub use identity::child_id_for;
 pub use log::{InboundLog, LoggedRejection, RejectionQuery, Transport};
 pub use metrics::InboundMetrics;

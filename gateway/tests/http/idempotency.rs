@@ -97,8 +97,9 @@ async fn a_key_reused_for_another_request_is_refused_and_keys_are_per_caller(bac
     .assert_problem(422, "idempotency-key-reused");
     assert_eq!(app.head().await, head);
 
-    // Another person's identical key and body is their own request, not a replay of Anne's.
-    let bobs = post_with(
+    // Another person's identical key and body is their own request, not a replay of Anne's:
+    // it is decided afresh, and the record refuses a second registration of the same child.
+    let bobs_repeat = post_with(
         &app,
         "/api/v1/children",
         &bob,
@@ -106,8 +107,28 @@ async fn a_key_reused_for_another_request_is_refused_and_keys_are_per_caller(bac
         &key,
     )
     .await;
+    assert_eq!(bobs_repeat.header("idempotent-replayed"), None);
+    bobs_repeat.assert_problem(409, "state-conflict");
+    // Under the same key, Bob registers another child as his own request.
+    let bobs = post_with(
+        &app,
+        "/api/v1/children",
+        &bob,
+        &register_body("831", "4"),
+        &[("idempotency-key", "bobs-key")],
+    )
+    .await;
     assert_eq!(bobs.status, 201);
-    assert_eq!(bobs.header("idempotent-replayed"), None);
+    let bobs_with_annes_key = post_with(
+        &app,
+        "/api/v1/children",
+        &bob,
+        &register_body("831", "5"),
+        &key,
+    )
+    .await;
+    assert_eq!(bobs_with_annes_key.status, 201);
+    assert_eq!(bobs_with_annes_key.header("idempotent-replayed"), None);
     assert_ne!(bobs.json()["child_id"], first.json()["child_id"]);
 
     post_with(

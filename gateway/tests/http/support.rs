@@ -182,8 +182,19 @@ impl TestApp {
         )
         .ids(Arc::new(UuidV7Ids));
         let state = configure(builder).build();
+        let inbound_log = gateway::inbound::InboundLog::new(read.clone());
+        inbound_log.migrate().await.unwrap();
+        let inbound = gateway::inbound::InboundHandler::new(
+            state.commands().clone(),
+            inbound_log,
+            Arc::new(state.code_lists().clone()),
+            state.clock().clone(),
+            gateway::inbound::InboundMetrics::new(),
+        );
         Self {
-            router: router(state.clone()).layer(Extension(read_side)),
+            router: router(state.clone())
+                .layer(Extension(read_side))
+                .layer(Extension(inbound)),
             state,
             store,
             records,

@@ -25,9 +25,11 @@ use gateway::http::RecordDatabase;
 use serde_json::Value;
 use uuid::Uuid;
 
+mod inbound_routes;
 mod read_routes;
 mod routes;
 
+use inbound_routes::{REFUSED_PLACEMENT, inbound_routes};
 use read_routes::{IRO, read_routes};
 use routes::{CARER, DT, SW, YP, routes};
 
@@ -177,11 +179,25 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
     let own = build_case(&app, "831", "100001", "sw-own", "iro-own").await;
     let other_child = build_case(&app, "831", "100002", "sw-other", "iro-other").await;
     let other_la = build_case(&app, "832", "100001", "sw-own", "iro-own").await;
+    // A refused feed message, for the rejection routes to find.
+    let refused = send(
+        &app,
+        &inbound_routes()[1],
+        Some(&Who::new("integration", "831").token()),
+        "/api/v1/inbound/placement",
+        &Some(serde_json::from_str(REFUSED_PLACEMENT).unwrap()),
+    )
+    .await;
+    assert_eq!(refused.status.as_u16(), 422, "{}", short(&refused.body));
     // The search reads the chronology, so the read models must have seen the fixtures.
     app.catch_up().await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    for route in read_routes().into_iter().chain(routes()) {
+    for route in read_routes()
+        .into_iter()
+        .chain(routes())
+        .chain(inbound_routes())
+    {
         // Without a token, every route answers 401 and writes nothing.
         let (path, body) = (route.request)(&own);
         let head = app.head().await;
