@@ -305,7 +305,7 @@ impl ChildScript<'_> {
         // feed message about a demo child finds its record. The id drawn keeps the sequence of
         // the other demo ids unchanged.
         let _ = self.ids.next();
-        let child_id = crate::inbound::child_id_for(&self.la, &self.la_child_id());
+        let child_id = crate::inbound::child_id_for(self.la, &self.la_child_id());
         let school = self.record_child(child_id).await?;
         let target = self.target_status();
         let pep_id = PepId::from_uuid(self.ids.next());

@@ -202,19 +202,19 @@ impl InboundHandler {
             .message(&key.source_system, &key.message_id)
             .await?;
         let previous = logged.as_ref().map(|logged| logged.status);
-        if let Some(logged) = logged {
-            if logged.body_sha256 != body_sha256 {
-                let reason = RejectionReason::single(
-                    RejectionKind::MessageIdReused,
-                    "/message_id",
-                    format!(
-                        "{} already sent a different message with message_id {:?}; \
-                         a corrected message needs a new message_id",
-                        key.source_system, key.message_id
-                    ),
-                );
-                return self.reject(received, reason).await;
-            }
+        if let Some(logged) = logged
+            && logged.body_sha256 != body_sha256
+        {
+            let reason = RejectionReason::single(
+                RejectionKind::MessageIdReused,
+                "/message_id",
+                format!(
+                    "{} already sent a different message with message_id {:?}; \
+                     a corrected message needs a new message_id",
+                    key.source_system, key.message_id
+                ),
+            );
+            return self.reject(received, reason).await;
         }
         // serde_json accepted the bytes, so they are UTF-8.
         let body = String::from_utf8_lossy(received.bytes);
