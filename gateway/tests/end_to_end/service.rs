@@ -84,12 +84,17 @@ impl Service {
 
 /// A Virtual School token for `la`.
 pub fn virtual_school_token(la: &str) -> String {
+    token_for("virtual_school", "vs-officer-1", la)
+}
+
+/// A development token for `role` in `la`, as person `sub`.
+pub fn token_for(role: &str, sub: &str, la: &str) -> String {
     let now = jsonwebtoken::get_current_timestamp();
     issue_development_token(
         SECRET.as_bytes(),
         &Claims {
-            sub: "vs-officer-1".to_owned(),
-            role: "virtual_school".to_owned(),
+            sub: sub.to_owned(),
+            role: role.to_owned(),
             la: la.to_owned(),
             school_urn: None,
             child_ids: Vec::new(),

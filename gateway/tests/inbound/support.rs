@@ -4,10 +4,9 @@
 
 use crate::nats_server::NatsServer;
 use crate::relay_support::{TestDatabase, wait_until};
-use crate::service::{SECRET, Service, test_config};
+use crate::service::{Service, test_config};
 use commands::store::{EventStore, PostgresEventStore};
 use gateway::admin::DatabaseLocation;
-use gateway::auth::{Claims, issue_development_token};
 use projections::db::ReadDatabase;
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -60,22 +59,7 @@ impl Running {
 
 /// A token for `role` in `la`.
 pub fn token(role: &str, la: &str) -> String {
-    let now = jsonwebtoken::get_current_timestamp();
-    issue_development_token(
-        SECRET.as_bytes(),
-        &Claims {
-            sub: format!("{role}-1"),
-            role: role.to_owned(),
-            la: la.to_owned(),
-            school_urn: None,
-            child_ids: Vec::new(),
-            caseload: Vec::new(),
-            iro_id: None,
-            exp: now + 3600,
-            iat: Some(now),
-        },
-    )
-    .unwrap()
+    crate::service::token_for(role, &format!("{role}-1"), la)
 }
 
 pub fn child_message(message_id: &str, la_child_id: &str) -> Value {

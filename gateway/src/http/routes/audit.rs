@@ -41,7 +41,7 @@ pub struct AccessLogPage {
     pub entries: Vec<AccessLogEntry>,
 }
 
-fn instant(name: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
+pub(crate) fn instant(name: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
     text.map(|text| {
         DateTime::parse_from_rfc3339(text)
             .map(|instant| instant.with_timezone(&Utc))

@@ -7,6 +7,7 @@ use crate::auth::Operation;
 use crate::http::access;
 use crate::http::extract::{Caller, read_limited};
 use crate::http::problem::{ApiError, FieldError, ProblemKind};
+use crate::http::routes::audit::instant;
 use crate::http::state::AppState;
 use crate::inbound::{
     Feed, InboundError, InboundHandler, InboundOutcome, LoggedRejection, Received, RejectionQuery,
@@ -18,7 +19,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -204,18 +205,6 @@ pub struct RejectionPage {
     pub rejections: Vec<LoggedRejection>,
     /// Pass as `cursor` for the next page; absent on the last.
     pub next_cursor: Option<String>,
-}
-
-fn instant(name: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
-    text.map(|text| {
-        DateTime::parse_from_rfc3339(text)
-            .map(|instant| instant.with_timezone(&Utc))
-            .map_err(|_| FieldError {
-                path: format!("query.{name}"),
-                message: format!("{text:?} is not an instant such as 2024-03-01T09:00:00Z"),
-            })
-    })
-    .transpose()
 }
 
 fn rejection_query(la: &str, params: RejectionParams) -> Result<RejectionQuery, ApiError> {
