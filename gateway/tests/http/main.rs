@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_log;
+mod attachments;
 mod auth_matrix;
 mod bad_input;
 mod fixtures;
