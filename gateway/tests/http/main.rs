@@ -8,6 +8,7 @@ mod access_log;
 mod attachments;
 mod auth_matrix;
 mod bad_input;
+mod cohort_access_log;
 mod fixtures;
 mod flow;
 mod idempotency;
