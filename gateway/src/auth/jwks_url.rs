@@ -187,7 +187,7 @@ impl RemoteJwks {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|error| failed(reasons(&error)))?;
+            .map_err(|error| failed(reasons(&error.without_url())))?;
         if !response.status().is_success() {
             return Err(failed(format!("the server answered {}", response.status())));
         }
@@ -203,7 +203,7 @@ impl RemoteJwks {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|error| failed(reasons(&error)))?
+            .map_err(|error| failed(reasons(&error.without_url())))?
         {
             if body.len() + chunk.len() > MAX_JWKS_BYTES {
                 return Err(failed(format!(
