@@ -1,14 +1,20 @@
 //! Bearer token verification (CONTRACTS.md §4): HS256 with a configured secret for development,
-//! RS256 or ES256 against the public keys of a JWKS document in production. A verifier accepts
-//! only its own algorithms, so a token signed with the public key as an HMAC secret (the classic
-//! algorithm confusion) is refused.
+//! RS256 or ES256 against the public keys of a JWKS document (a file, or a URL kept fresh by
+//! [`super::jwks_url`]) in production. A verifier accepts only its own algorithms, so a token
+//! signed with the public key as an HMAC secret (the classic algorithm confusion) is refused.
+//!
+//! [`TokenVerifier::verify`] is synchronous and uses the keys in memory; the HTTP layer calls
+//! [`TokenVerifier::verify_header_refreshing`], which, for a URL, also refetches the keys when a
+//! token names a `kid` they do not hold (rate-limited), so a rotation needs no restart.
 
 use super::claims::{Claims, ClaimsError, Principal};
+use super::jwks::{PublicKey, holds_key_id, parse_jwks};
+use super::jwks_url::{JwksRefresh, RemoteJwks};
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use thiserror::Error;
 
 /// The shortest development secret accepted: HS256 with fewer than 32 bytes of key is guessable.
@@ -42,6 +48,22 @@ pub enum VerifierError {
     /// The set holds no signing key.
     #[error("the JWKS document holds no RS256 or ES256 signing key")]
     NoKeys,
+    /// The JWKS URL is not one keys may be fetched from.
+    #[error("the JWKS URL {url} is not usable: {reason}")]
+    InvalidJwksUrl {
+        /// The URL as given.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The JWKS could not be fetched from its URL, or what came back is not a usable key set.
+    #[error("cannot fetch the JWKS from {url}: {reason}")]
+    FetchJwks {
+        /// The URL (without any password).
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// A development token could not be signed.
     #[error("cannot sign the token: {0}")]
     Signing(String),
@@ -67,18 +89,13 @@ pub enum AuthError {
     Claims(#[from] ClaimsError),
 }
 
-/// One public key of a JWKS document.
-struct PublicKey {
-    key_id: Option<String>,
-    algorithm: Algorithm,
-    key: DecodingKey,
-}
-
 enum Keys {
     /// Development: one shared secret.
     Secret(DecodingKey),
-    /// Production: the identity provider's public keys.
-    Public(Vec<PublicKey>),
+    /// Production: the identity provider's public keys, from a file or a document.
+    Public(Arc<Vec<PublicKey>>),
+    /// Production: the identity provider's public keys, fetched from its JWKS URL.
+    Remote(Arc<RemoteJwks>),
 }
 
 /// Verifies bearer tokens and turns them into [`Principal`]s.
@@ -96,6 +113,11 @@ impl fmt::Debug for TokenVerifier {
         let keys = match &self.keys {
             Keys::Secret(_) => "HS256 secret".to_owned(),
             Keys::Public(keys) => format!("{} JWKS keys", keys.len()),
+            Keys::Remote(remote) => format!(
+                "{} JWKS keys from {}",
+                remote.current().len(),
+                remote.shown_url()
+            ),
         };
         formatter
             .debug_struct("TokenVerifier")
@@ -119,37 +141,7 @@ impl TokenVerifier {
 
     /// A verifier for RS256 and ES256 tokens signed by the keys of a JWKS document.
     pub fn from_jwks_json(text: &str) -> Result<Self, VerifierError> {
-        let set: JwkSet = serde_json::from_str(text)
-            .map_err(|error| VerifierError::ParseJwks(error.to_string()))?;
-        let mut keys = Vec::new();
-        for (index, jwk) in set.keys.iter().enumerate() {
-            let name = jwk
-                .common
-                .key_id
-                .clone()
-                .unwrap_or_else(|| format!("#{index}"));
-            if jwk.common.public_key_use == Some(PublicKeyUse::Encryption) {
-                continue;
-            }
-            let algorithm =
-                signing_algorithm(jwk).map_err(|reason| VerifierError::UnusableKey {
-                    key: name.clone(),
-                    reason,
-                })?;
-            let key = DecodingKey::from_jwk(jwk).map_err(|error| VerifierError::UnusableKey {
-                key: name,
-                reason: error.to_string(),
-            })?;
-            keys.push(PublicKey {
-                key_id: jwk.common.key_id.clone(),
-                algorithm,
-                key,
-            });
-        }
-        if keys.is_empty() {
-            return Err(VerifierError::NoKeys);
-        }
-        Ok(Self::with_keys(Keys::Public(keys)))
+        Ok(Self::with_keys(Keys::Public(Arc::new(parse_jwks(text)?))))
     }
 
     /// [`TokenVerifier::from_jwks_json`] on a file.
@@ -159,6 +151,25 @@ impl TokenVerifier {
             source,
         })?;
         Self::from_jwks_json(&text)
+    }
+
+    /// A verifier for RS256 and ES256 tokens signed by the keys published at `url` (`https://`,
+    /// or `http://` on a loopback host). The keys are fetched now, within `refresh.timeout`, and
+    /// this fails, naming the URL and the reason, if that first fetch does; afterwards they are
+    /// refreshed in the background (which needs a Tokio runtime) and on unknown `kid`s.
+    pub async fn from_jwks_url(url: &str, refresh: JwksRefresh) -> Result<Self, VerifierError> {
+        Ok(Self::with_keys(Keys::Remote(
+            RemoteJwks::connect(url, refresh).await?,
+        )))
+    }
+
+    /// Refetches the keys of a JWKS URL now (a failure keeps the last good keys) and answers
+    /// how many signing keys are held; other verifiers have nothing to fetch and answer 0.
+    pub async fn refresh_keys(&self) -> Result<usize, VerifierError> {
+        match &self.keys {
+            Keys::Remote(remote) => remote.refresh_now().await,
+            Keys::Secret(_) | Keys::Public(_) => Ok(0),
+        }
     }
 
     /// Also requires the `iss` claim to be `issuer`.
@@ -192,30 +203,74 @@ impl TokenVerifier {
         self.verify(token.trim())
     }
 
-    /// Verifies a token: signature, algorithm, expiry (and issuer and audience when configured),
-    /// then the claims.
+    /// [`TokenVerifier::verify_header`], refetching a JWKS URL's keys first when the token names
+    /// a `kid` they do not hold (at most once per 30 s by default).
+    pub async fn verify_header_refreshing(
+        &self,
+        header: Option<&str>,
+    ) -> Result<Principal, AuthError> {
+        let header = header.ok_or(AuthError::MissingToken)?;
+        let (scheme, token) = header.trim().split_once(' ').ok_or(AuthError::NotBearer)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(AuthError::NotBearer);
+        }
+        self.verify_refreshing(token.trim()).await
+    }
+
+    /// [`TokenVerifier::verify`], refetching a JWKS URL's keys first when the token names a `kid`
+    /// they do not hold.
+    pub async fn verify_refreshing(&self, token: &str) -> Result<Principal, AuthError> {
+        if let Keys::Remote(remote) = &self.keys {
+            let header = jsonwebtoken::decode_header(token).map_err(describe)?;
+            if let Some(key_id) = &header.kid
+                && !holds_key_id(&remote.current(), key_id)
+            {
+                remote.refresh_for_unknown_key(key_id).await;
+            }
+        }
+        self.verify(token)
+    }
+
+    /// Verifies a token against the keys in memory: signature, algorithm, expiry (and issuer
+    /// and audience when configured), then the claims.
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(describe)?;
-        let (key, algorithm) = match &self.keys {
-            Keys::Secret(key) => (key, Algorithm::HS256),
-            Keys::Public(keys) => {
-                let candidate = keys
-                    .iter()
-                    .filter(|candidate| candidate.algorithm == header.alg)
-                    .find(|candidate| match (&header.kid, &candidate.key_id) {
-                        (Some(wanted), Some(key_id)) => wanted == key_id,
-                        (Some(_), None) => false,
-                        (None, _) => true,
-                    })
-                    .ok_or_else(|| {
-                        AuthError::Invalid(format!(
-                            "no configured key verifies {:?} tokens with kid {:?}",
-                            header.alg, header.kid
-                        ))
-                    })?;
-                (&candidate.key, candidate.algorithm)
-            }
-        };
+        match &self.keys {
+            Keys::Secret(key) => self.decode(token, key, Algorithm::HS256),
+            Keys::Public(keys) => self.decode_with_set(token, &header, keys),
+            Keys::Remote(remote) => self.decode_with_set(token, &header, &remote.current()),
+        }
+    }
+
+    fn decode_with_set(
+        &self,
+        token: &str,
+        header: &Header,
+        keys: &[PublicKey],
+    ) -> Result<Principal, AuthError> {
+        let candidate = keys
+            .iter()
+            .filter(|candidate| candidate.algorithm == header.alg)
+            .find(|candidate| match (&header.kid, &candidate.key_id) {
+                (Some(wanted), Some(key_id)) => wanted == key_id,
+                (Some(_), None) => false,
+                (None, _) => true,
+            })
+            .ok_or_else(|| {
+                AuthError::Invalid(format!(
+                    "no configured key verifies {:?} tokens with kid {:?}",
+                    header.alg, header.kid
+                ))
+            })?;
+        self.decode(token, &candidate.key, candidate.algorithm)
+    }
+
+    fn decode(
+        &self,
+        token: &str,
+        key: &DecodingKey,
+        algorithm: Algorithm,
+    ) -> Result<Principal, AuthError> {
         let mut validation = Validation::new(algorithm);
         validation.leeway = self.leeway_seconds;
         validation.set_required_spec_claims(&["exp", "sub"]);
@@ -232,27 +287,6 @@ impl TokenVerifier {
         }
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(describe)?;
         Ok(Principal::from_claims(&data.claims)?)
-    }
-}
-
-/// The algorithm a JWKS key verifies: its `alg`, or what its key type implies.
-fn signing_algorithm(jwk: &jsonwebtoken::jwk::Jwk) -> Result<Algorithm, String> {
-    let implied = match &jwk.algorithm {
-        AlgorithmParameters::RSA(_) => Algorithm::RS256,
-        AlgorithmParameters::EllipticCurve(parameters)
-            if parameters.curve == EllipticCurve::P256 =>
-        {
-            Algorithm::ES256
-        }
-        _ => return Err("only RSA and P-256 keys (RS256, ES256) are supported".to_owned()),
-    };
-    match jwk.common.key_algorithm {
-        None => Ok(implied),
-        Some(KeyAlgorithm::RS256) if implied == Algorithm::RS256 => Ok(implied),
-        Some(KeyAlgorithm::ES256) if implied == Algorithm::ES256 => Ok(implied),
-        Some(other) => Err(format!(
-            "alg {other:?} is not RS256 or ES256 for this key type"
-        )),
     }
 }
 

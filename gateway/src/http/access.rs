@@ -1,7 +1,8 @@
 //! Applying the authorisation table to a request: load what the table needs to know (the
 //! child's LA, school and assigned people; which child a PEP or a PP+ request is about), ask
 //! [`crate::auth::policy`], and answer 403 or 404 as it says. Also the helper every read route
-//! calls, which authorises a read of a child's record and writes it to the access log.
+//! calls, which authorises a read of a child's record and writes it to the access log, and its
+//! batch form for the cohort reads, which show many children at once.
 
 use super::problem::ApiError;
 use super::records::AccessLogEntry;
@@ -208,6 +209,34 @@ pub async fn authorize_child_read(
         })
         .await?;
     Ok(child)
+}
+
+/// For the cohort reads (LA-wide readers only, already checked): writes one access-log row per
+/// child whose record the answer shows, all in one batch, before the answer is returned. As for
+/// a single read, if the rows cannot be written the read is refused.
+pub async fn log_cohort_read(
+    state: &AppState,
+    principal: &Principal,
+    children: impl IntoIterator<Item = (ChildId, String)>,
+    what: &str,
+    request_id: Uuid,
+) -> Result<(), ApiError> {
+    let accessed_at = state.clock().now();
+    let entries: Vec<AccessLogEntry> = children
+        .into_iter()
+        .map(|(child_id, child_la)| AccessLogEntry {
+            accessed_at,
+            actor_id: principal.subject.clone(),
+            actor_role: principal.role.as_str().to_owned(),
+            actor_la: principal.la.as_str().to_owned(),
+            child_id: child_id.as_uuid(),
+            child_la,
+            what: what.to_owned(),
+            request_id,
+        })
+        .collect();
+    state.records().log_accesses(&entries).await?;
+    Ok(())
 }
 
 /// Words for an operation, for 403 details.

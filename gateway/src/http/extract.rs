@@ -54,12 +54,16 @@ impl FromRequestParts<AppState> for Caller {
             .get::<RequestIds>()
             .cloned()
             .unwrap_or_else(|| RequestIds::from_headers(&parts.headers, || state.ids().new_id()));
-        let authorization = parts
+        let authorization_header = parts
             .headers
             .get(header::AUTHORIZATION)
             .map(|value| value.to_str().map_err(|_| AuthError::NotBearer))
             .transpose()
-            .and_then(|header| state.verifier().verify_header(header))
+            .map_err(unauthenticated)?;
+        let authorization = state
+            .verifier()
+            .verify_header_refreshing(authorization_header)
+            .await
             .map_err(unauthenticated)?;
         if let Err(retry_after) = state.rate_limiter().check(&authorization.subject) {
             return Err(ApiError::new(

@@ -4,11 +4,11 @@
 //! (a misspelt key silently ignored is a setting silently not applied). Secrets are never
 //! printed: the `Debug` form of the configuration shows only whether one is set.
 
+use super::auth_source::{AuthSettings, AuthSource, resolve_auth};
 use crate::admin::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseArgs, DatabaseLocation};
 use crate::reference_data::ReferenceData;
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,12 +42,19 @@ pub struct ServeArgs {
         long,
         env = "PEP_JWT_SECRET",
         hide_env_values = true,
-        conflicts_with = "jwks_file"
+        conflicts_with_all = ["jwks_file", "jwks_url"]
     )]
     pub jwt_secret: Option<String>,
     /// A JWKS file with the identity provider's RS256/ES256 keys (production).
-    #[arg(long, env = "PEP_JWKS_FILE")]
+    #[arg(long, env = "PEP_JWKS_FILE", conflicts_with = "jwks_url")]
     pub jwks_file: Option<PathBuf>,
+    /// The identity provider's JWKS URL (`https://`; `http://` only on a loopback host): keys
+    /// fetched at start and kept fresh (production).
+    #[arg(long, env = "PEP_JWKS_URL")]
+    pub jwks_url: Option<String>,
+    /// How often the JWKS URL is refetched in the background, in seconds (default 600).
+    #[arg(long, env = "PEP_JWKS_REFRESH_SECONDS")]
+    pub jwks_refresh_seconds: Option<u64>,
     /// What this process runs, comma-separated: api, relay, projectors, process-manager
     /// (default: all of them).
     #[arg(long, env = "PEP_ROLES")]
@@ -67,6 +74,8 @@ pub struct FileConfig {
     nats_url: Option<String>,
     jwt_secret: Option<String>,
     jwks_file: Option<PathBuf>,
+    jwks_url: Option<String>,
+    jwks_refresh_seconds: Option<u64>,
     roles: Option<Vec<String>>,
     demo: Option<bool>,
     read_wait_ms: Option<u64>,
@@ -154,31 +163,6 @@ impl Roles {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(",")
-    }
-}
-
-/// How tokens are verified.
-#[derive(Clone, PartialEq, Eq)]
-pub enum AuthSource {
-    /// An HS256 secret given in the configuration.
-    Secret(String),
-    /// A JWKS file.
-    JwksFile(PathBuf),
-    /// The development secret in the data directory, generated on first start (embedded mode
-    /// only).
-    DevelopmentSecret(PathBuf),
-}
-
-impl fmt::Debug for AuthSource {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Secret(_) => formatter.write_str("Secret(<redacted>)"),
-            Self::JwksFile(path) => formatter.debug_tuple("JwksFile").field(path).finish(),
-            Self::DevelopmentSecret(path) => formatter
-                .debug_tuple("DevelopmentSecret")
-                .field(path)
-                .finish(),
-        }
     }
 }
 
@@ -280,29 +264,14 @@ impl ServeConfig {
         {
             bail!("nats_url: {url:?} is not a NATS URL such as nats://127.0.0.1:4222");
         }
-        let secret = args.jwt_secret.clone().or(file.jwt_secret);
-        let jwks = args.jwks_file.clone().or(file.jwks_file);
-        config.auth = match (secret, jwks) {
-            (Some(_), Some(_)) => bail!("give either jwt_secret or jwks_file, not both"),
-            (Some(secret), None) => {
-                if secret.len() < 32 {
-                    bail!(
-                        "jwt_secret: must be at least 32 bytes long (it is {})",
-                        secret.len()
-                    );
-                }
-                AuthSource::Secret(secret)
-            }
-            (None, Some(path)) => AuthSource::JwksFile(path),
-            (None, None) if database_url.is_some() || config.nats_url.is_some() => bail!(
-                "no token verification configured: give --jwks-file / PEP_JWKS_FILE (production) \
-                 or --jwt-secret / PEP_JWT_SECRET; a development secret is only generated in the \
-                 embedded mode (no DATABASE_URL, no NATS_URL)"
-            ),
-            (None, None) => {
-                AuthSource::DevelopmentSecret(config.data_dir.join(DEV_SECRET_FILE_NAME))
-            }
-        };
+        config.auth = resolve_auth(&AuthSettings {
+            jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),
+            jwks_file: args.jwks_file.clone().or(file.jwks_file),
+            jwks_url: args.jwks_url.clone().or(file.jwks_url),
+            jwks_refresh_seconds: args.jwks_refresh_seconds.or(file.jwks_refresh_seconds),
+            production: database_url.is_some() || config.nats_url.is_some(),
+            development_secret: config.data_dir.join(DEV_SECRET_FILE_NAME),
+        })?;
         config.roles = match (&args.role, &file.roles) {
             (Some(text), _) => Roles::parse(&text.split(',').collect::<Vec<_>>())?,
             (None, Some(list)) => Roles::parse(list)?,
@@ -338,7 +307,7 @@ fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
         .map_err(|error| anyhow::anyhow!("{}: {}", path.display(), error.message()))
         .with_context(|| {
             "the configuration file is not valid (keys: listen, data_dir, database_url, nats_url, \
-             jwt_secret, jwks_file, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms)"
+             jwt_secret, jwks_file, jwks_url, jwks_refresh_seconds, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms)"
         })
 }
 

@@ -12,11 +12,14 @@
 //! and the projectors, each within the configured grace, and finally brings every read model's
 //! checkpoint to the head of the log from the store, so nothing committed is left unapplied.
 
+mod auth_source;
 mod config;
 mod probes;
 mod secret;
 
-pub use config::{AuthSource, DEFAULT_LISTEN, DEV_SECRET_FILE_NAME, Roles, ServeArgs, ServeConfig};
+pub use auth_source::{AuthSource, DEFAULT_JWKS_REFRESH_SECONDS};
+pub use config::{DEFAULT_LISTEN, DEV_SECRET_FILE_NAME, Roles, ServeArgs, ServeConfig};
+pub use secret::token_verifier;
 
 use crate::admin::DatabaseLocation;
 use crate::bus::InProcessBus;
@@ -143,11 +146,12 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     announce(&config, &listener);
+    // Keys first: a JWKS URL that cannot be fetched stops the start before anything is opened.
+    let verifier = secret::token_verifier(&config.auth).await?;
     let database = open_database(&config.database).await?;
     if config.demo {
         seed_demo_cohort(&database.store).await?;
     }
-    let verifier = secret::token_verifier(&config.auth)?;
     let log = StoreEventLog::new(database.store.clone());
     let projectors = read_model_projectors(&config.reference);
     for projector in &projectors {

@@ -3,25 +3,41 @@
 //! `pep token issue` keep working across restarts. The secret itself is never logged; the log
 //! says where it is and how to mint a token with it.
 
-use super::config::AuthSource;
-use crate::auth::TokenVerifier;
+use super::auth_source::AuthSource;
+use crate::auth::{JwksRefresh, TokenVerifier};
 use anyhow::Context as _;
 use std::io::Read as _;
 use std::path::Path;
 
-pub(super) fn token_verifier(source: &AuthSource) -> anyhow::Result<TokenVerifier> {
+/// The verifier `source` describes. A JWKS URL is fetched here, so this fails (naming the URL
+/// and why) when the identity provider cannot be reached at start.
+pub async fn token_verifier(source: &AuthSource) -> anyhow::Result<TokenVerifier> {
     match source {
         AuthSource::Secret(secret) => {
             TokenVerifier::hs256(secret.as_bytes()).context("jwt_secret is not usable")
         }
         AuthSource::JwksFile(path) => TokenVerifier::from_jwks_file(path)
             .with_context(|| format!("jwks_file {}", path.display())),
+        AuthSource::JwksUrl {
+            url,
+            refresh_interval,
+        } => {
+            let refresh = JwksRefresh {
+                interval: *refresh_interval,
+                ..JwksRefresh::default()
+            };
+            let verifier = TokenVerifier::from_jwks_url(url, refresh)
+                .await
+                .context("jwks_url")?;
+            tracing::info!(verifier = ?verifier, refresh = ?refresh_interval, "token keys fetched from the JWKS URL");
+            Ok(verifier)
+        }
         AuthSource::DevelopmentSecret(path) => {
             let secret = development_secret(path)?;
             tracing::warn!(
                 "development tokens: HS256 secret in {}; mint a token with \
                  `PEP_JWT_SECRET=$(cat {}) pep token issue --role virtual_school --la 831`; \
-                 configure --jwks-file for production",
+                 configure --jwks-url or --jwks-file for production",
                 path.display(),
                 path.display()
             );

@@ -1,5 +1,5 @@
 //! Records built through the API itself: a child in care at a school with a social worker and
-//! an IRO, a PEP taken to submission, a PP+ budget and a request.
+//! an IRO, a PEP taken to submission, a file uploaded for it, a PP+ budget and a request.
 
 use crate::support::{TestApp, Who};
 use serde_json::{Value, json};
@@ -242,4 +242,24 @@ pub async fn funding_request(app: &TestApp, la: &str, pep: &PepFixture) -> Uuid 
         .await
         .ok();
     id(&requested, "funding_request_id")
+}
+
+/// A small PNG uploaded for the PEP by the Virtual School; its attachment id.
+pub async fn attachment(app: &TestApp, la: &str, pep_id: Uuid) -> Uuid {
+    let uploaded = app
+        .send(
+            axum::http::Request::post(format!(
+                "/api/v1/peps/{pep_id}/attachments?file_name=drawing.png"
+            ))
+            .header(
+                "authorization",
+                format!("Bearer {}", Who::new("virtual_school", la).token()),
+            )
+            .header("content-type", "image/png")
+            .body(axum::body::Body::from(&b"\x89PNG a drawing"[..]))
+            .unwrap(),
+        )
+        .await
+        .ok();
+    id(&uploaded, "attachment_id")
 }

@@ -1,15 +1,18 @@
 //! The HTTP API's tests, one binary of modules, each app on a fresh SQLite file or PostgreSQL
 //! database: command flows, the authorisation matrix, bad input, idempotency and versions,
-//! operations (health, readiness, metrics, OpenAPI, tokens), relay and projector lag on
-//! `/metrics`, the access log, and outages.
+//! operations (health, readiness, metrics, OpenAPI, tokens), keys from a JWKS URL, relay and
+//! projector lag on `/metrics`, the access log, and outages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_log;
+mod attachments;
 mod auth_matrix;
 mod bad_input;
+mod cohort_access_log;
 mod fixtures;
 mod flow;
 mod idempotency;
+mod jwks_url;
 mod lag_metrics;
 mod operations;
 mod support;

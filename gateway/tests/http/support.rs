@@ -138,6 +138,16 @@ impl TestApp {
         backend: Backend,
         configure: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
     ) -> Self {
+        let verifier = TokenVerifier::hs256(SECRET.as_bytes()).unwrap();
+        Self::spawn_verifying_with(backend, verifier, configure).await
+    }
+
+    /// An app that verifies tokens with `verifier` (a JWKS one) instead of the test secret.
+    pub async fn spawn_verifying_with(
+        backend: Backend,
+        verifier: TokenVerifier,
+        configure: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
+    ) -> Self {
         init_logging();
         let (store, records, read_url, database, directory): (Arc<dyn EventStore>, _, _, _, _) =
             match backend {
@@ -175,12 +185,8 @@ impl TestApp {
             projectors.clone(),
             Duration::from_secs(2),
         );
-        let builder = AppState::builder(
-            store.clone(),
-            records.clone(),
-            TokenVerifier::hs256(SECRET.as_bytes()).unwrap(),
-        )
-        .ids(Arc::new(UuidV7Ids));
+        let builder =
+            AppState::builder(store.clone(), records.clone(), verifier).ids(Arc::new(UuidV7Ids));
         let state = configure(builder).build();
         let inbound_log = gateway::inbound::InboundLog::new(read.clone());
         inbound_log.migrate().await.unwrap();

@@ -209,6 +209,8 @@ pub const RULES: &[Rule] = &[
             ("GET", "/api/v1/children/{child_id}/timeline"),
             ("GET", "/api/v1/children/{child_id}/peps"),
             ("GET", "/api/v1/peps/{pep_id}"),
+            ("GET", "/api/v1/peps/{pep_id}/attachments"),
+            ("GET", "/api/v1/peps/{pep_id}/attachments/{attachment_id}"),
             ("GET", "/api/v1/compliance"),
             ("GET", "/api/v1/funding"),
         ],

@@ -1,12 +1,19 @@
 //! The read routes over a whole LA: the cohort's compliance (one row a child, paged, most
 //! urgent first) and PP+ funding totals. They answer the LA-wide readers of child records only
-//! (the Virtual School, auditors, administrators); a designated teacher or a social worker
-//! reads their own children one by one.
+//! (the Virtual School, auditors, administrators); designated teachers, social workers, carers,
+//! young people and IROs get 403 here and read their children one by one through the per-child
+//! routes.
+//!
+//! Each child whose record an answer shows is a read of that child's record: the compliance
+//! page, and the funding totals grouped by child, write one access-log row per child shown (only
+//! the page, not the whole cohort) in one batch before answering, and are refused if the rows
+//! cannot be written. Totals by school or for the LA show no child and write no row.
 
 use super::position::with_position;
 use super::{projection_problem, query, read_side};
 use crate::auth::policy::{self, Reach};
 use crate::auth::{Operation, Principal};
+use crate::http::access;
 use crate::http::command::london_date;
 use crate::http::extract::Caller;
 use crate::http::problem::{ApiError, FieldError};
@@ -20,6 +27,7 @@ use chrono::NaiveDate;
 use domain::calendar::KeyStage;
 use domain::compliance::DueStatus;
 use domain::funding::FinancialYear;
+use domain::ids::ChildId;
 use projections::compliance::{CohortFilter, Page};
 use projections::funding::{FundingGrouping, budget_summary, funding_totals};
 use serde::Deserialize;
@@ -124,6 +132,17 @@ pub async fn compliance(
         .cohort(side.database(), &filter, today, page)
         .await
         .map_err(projection_problem)?;
+    access::log_cohort_read(
+        &state,
+        &caller.principal,
+        cohort
+            .children
+            .iter()
+            .map(|child| (child.child_id, child.la.clone())),
+        "GET /api/v1/compliance",
+        caller.ids.request_id,
+    )
+    .await?;
     let body = serde_json::json!({
         "today": cohort.today,
         "total": cohort.total,
@@ -169,6 +188,7 @@ pub struct FundingParams {
     responses((status = 200, description = "{la, financial_year, group_by, budget, totals}", body = Object))
 )]
 pub async fn funding(
+    State(state): State<AppState>,
     side: Option<Extension<ReadSide>>,
     params: Result<Query<FundingParams>, QueryRejection>,
     caller: Caller,
@@ -202,6 +222,23 @@ pub async fn funding(
     let totals = funding_totals(side.database(), la, financial_year, grouping)
         .await
         .map_err(projection_problem)?;
+    if matches!(grouping, FundingGrouping::Child) {
+        let mut children = Vec::with_capacity(totals.len());
+        for row in &totals {
+            let child_id: ChildId = row.key.parse().map_err(|_| {
+                ApiError::internal(format!("funding totals name a child {:?}", row.key))
+            })?;
+            children.push((child_id, la.to_owned()));
+        }
+        access::log_cohort_read(
+            &state,
+            &caller.principal,
+            children,
+            "GET /api/v1/funding",
+            caller.ids.request_id,
+        )
+        .await?;
+    }
     let body = serde_json::json!({
         "la": la,
         "financial_year": financial_year.to_string(),

@@ -1,5 +1,5 @@
-//! The HTTP API's read routes (CONTRACTS.md §3): children, timelines, PEPs, the cohort's
-//! compliance, PP+ funding and the auditors' replay and verification.
+//! The HTTP API's read routes (CONTRACTS.md §3): children, timelines, PEPs and their uploaded
+//! files, the cohort's compliance, PP+ funding and the auditors' replay and verification.
 //!
 //! Reads of the read models (timeline, compliance, funding, search) come from the projections'
 //! tables, which trail the event store by a little. A client that has just written and wants to
@@ -14,6 +14,7 @@
 //! without one (the command-side tests) answers these routes with 503 once the caller is
 //! authorised, so authorisation still behaves as in production.
 
+pub mod attachments;
 pub mod audit;
 pub mod children;
 pub mod cohort;
@@ -35,6 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(children::timeline))
         .routes(routes!(children::child_peps))
         .routes(routes!(children::pep))
+        .routes(routes!(attachments::list_attachments))
+        .routes(routes!(attachments::download_attachment))
         .routes(routes!(cohort::compliance))
         .routes(routes!(cohort::funding))
         .routes(routes!(audit::replay))

@@ -1,5 +1,7 @@
 //! The access log: one row for every read of a child's record (who, in what role, which child,
-//! what they read, when), so an auditor can answer "who has looked at this child's file?".
+//! what they read, when), so an auditor can answer "who has looked at this child's file?". A
+//! read that shows many children at once (a page of the cohort's compliance) writes its rows in
+//! one statement or transaction, so the page is logged whole or not served.
 
 use super::{RecordDatabase, RecordError, from_micros, parse_uuid, to_micros};
 use chrono::{DateTime, Utc};
@@ -49,6 +51,58 @@ pub struct AccessLogQuery {
 }
 
 impl RecordDatabase {
+    /// Writes the entries of one read that showed several children (a cohort page) together:
+    /// all of them or, if the database refuses, none.
+    pub async fn log_accesses(&self, entries: &[AccessLogEntry]) -> Result<(), RecordError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        match self {
+            RecordDatabase::Postgres(pool) => {
+                // One statement for the page: the columns as arrays, unnested into rows.
+                sqlx::query(
+                    "INSERT INTO gateway_access_log (accessed_at, actor_id, actor_role, actor_la, \
+                     child_id, child_la, what, request_id) \
+                     SELECT * FROM UNNEST($1::timestamptz[], $2::text[], $3::text[], $4::text[], \
+                     $5::uuid[], $6::text[], $7::text[], $8::uuid[])",
+                )
+                .bind(column(entries, |entry| entry.accessed_at))
+                .bind(column(entries, |entry| entry.actor_id.clone()))
+                .bind(column(entries, |entry| entry.actor_role.clone()))
+                .bind(column(entries, |entry| entry.actor_la.clone()))
+                .bind(column(entries, |entry| entry.child_id))
+                .bind(column(entries, |entry| entry.child_la.clone()))
+                .bind(column(entries, |entry| entry.what.clone()))
+                .bind(column(entries, |entry| entry.request_id))
+                .execute(pool)
+                .await?;
+            }
+            RecordDatabase::Sqlite(pool) => {
+                // SQLite is in-process: a loop of inserts in one transaction costs little.
+                let mut transaction = pool.begin().await?;
+                for entry in entries {
+                    sqlx::query(
+                        "INSERT INTO gateway_access_log (accessed_at_micros, actor_id, \
+                         actor_role, actor_la, child_id, child_la, what, request_id) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )
+                    .bind(to_micros(entry.accessed_at))
+                    .bind(&entry.actor_id)
+                    .bind(&entry.actor_role)
+                    .bind(&entry.actor_la)
+                    .bind(entry.child_id.to_string())
+                    .bind(&entry.child_la)
+                    .bind(&entry.what)
+                    .bind(entry.request_id.to_string())
+                    .execute(&mut *transaction)
+                    .await?;
+                }
+                transaction.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Writes one entry.
     pub async fn log_access(&self, entry: &AccessLogEntry) -> Result<(), RecordError> {
         match self {
@@ -167,4 +221,9 @@ impl RecordDatabase {
             }
         }
     }
+}
+
+/// One column of the entries, for an array parameter.
+fn column<T>(entries: &[AccessLogEntry], value: impl Fn(&AccessLogEntry) -> T) -> Vec<T> {
+    entries.iter().map(value).collect()
 }

@@ -8,9 +8,11 @@
 //! does not know.
 
 mod access_log;
+mod attachment_list;
 mod attachments;
 
 pub use access_log::{AccessLogEntry, AccessLogQuery};
+pub use attachment_list::AttachmentListing;
 pub use attachments::{NewAttachment, StoredAttachment};
 
 use sqlx::postgres::PgPool;
@@ -87,6 +89,8 @@ const POSTGRES_SCHEMA: &[&str] = &[
     )",
     "CREATE INDEX IF NOT EXISTS gateway_access_log_by_child
         ON gateway_access_log (child_la, child_id, accessed_at)",
+    // Listing a PEP's files.
+    "CREATE INDEX IF NOT EXISTS gateway_attachments_by_pep ON gateway_attachments (pep_id)",
 ];
 
 const SQLITE_SCHEMA: &[&str] = &[
@@ -117,6 +121,8 @@ const SQLITE_SCHEMA: &[&str] = &[
     )",
     "CREATE INDEX IF NOT EXISTS gateway_access_log_by_child
         ON gateway_access_log (child_la, child_id, accessed_at_micros)",
+    // Listing a PEP's files.
+    "CREATE INDEX IF NOT EXISTS gateway_attachments_by_pep ON gateway_attachments (pep_id)",
 ];
 
 impl RecordDatabase {

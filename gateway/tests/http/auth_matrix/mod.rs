@@ -17,7 +17,9 @@
 //! worker's caseload), so the only thing C's 404 can come from is the LA. The read routes run
 //! first, while every child is still as the fixtures built it.
 
-use crate::fixtures::{PepFixture, budget, child_in_care, funding_request, submitted_pep};
+use crate::fixtures::{
+    PepFixture, attachment, budget, child_in_care, funding_request, submitted_pep,
+};
 use crate::support::{Backend, TestApp, Who, on_both_back_ends};
 use axum::body::Body;
 use axum::http::{Method, Request};
@@ -54,6 +56,8 @@ struct ChildCase {
     child_id: Uuid,
     pep: PepFixture,
     funding_request_id: Uuid,
+    /// A file uploaded for the PEP.
+    attachment_id: Uuid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,12 +116,14 @@ async fn build_case(
     let child_id = child_in_care(app, la, school, worker, iro).await;
     let pep = submitted_pep(app, la, child_id, school, worker).await;
     let funding_request_id = funding_request(app, la, &pep).await;
+    let attachment_id = attachment(app, la, pep.pep_id).await;
     ChildCase {
         la,
         school,
         child_id,
         pep,
         funding_request_id,
+        attachment_id,
     }
 }
 

@@ -70,6 +70,33 @@ pub(super) fn read_routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            template: "/api/v1/peps/{pep_id}/attachments",
+            allowed: READERS,
+            la_wide: LA_WIDE_READERS,
+            target: Target::Child,
+            request: |case| {
+                (
+                    format!("/api/v1/peps/{}/attachments", case.pep.pep_id),
+                    None,
+                )
+            },
+        },
+        Route {
+            method: Method::GET,
+            template: "/api/v1/peps/{pep_id}/attachments/{attachment_id}",
+            allowed: READERS,
+            la_wide: LA_WIDE_READERS,
+            target: Target::Child,
+            request: |case| {
+                let path = format!(
+                    "/api/v1/peps/{}/attachments/{}",
+                    case.pep.pep_id, case.attachment_id
+                );
+                (path, None)
+            },
+        },
+        Route {
+            method: Method::GET,
             template: "/api/v1/compliance",
             allowed: LA_WIDE_READERS,
             la_wide: LA_WIDE_READERS,
