@@ -127,6 +127,24 @@ async fn the_http_feed(address: SocketAddr) {
     .expect(200);
     assert_eq!(flagged["total"], 1, "{flagged}");
     assert_eq!(flagged["children"][0]["la_child_id"], "566910");
+    // Showing the child is a read of their record, in the access log auditors query.
+    let logged = send(
+        address,
+        "GET",
+        &format!("/api/v1/audit/access-log?child_id={}", child_id("566910")),
+        Some(&token("auditor", LA)),
+        None,
+    )
+    .await
+    .expect(200);
+    assert!(
+        logged["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["what"] == "GET /api/v1/data-quality"),
+        "{logged}"
+    );
 
     // Only integration accounts post feeds; a Virtual School token is refused.
     let forbidden = send(

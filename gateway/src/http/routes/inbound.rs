@@ -439,6 +439,7 @@ pub struct DataQualityParams {
     responses((status = 200, description = "{total, page, children: [{child_id, la_child_id, in_care, issues}]}", body = Object))
 )]
 pub async fn data_quality(
+    State(state): State<AppState>,
     side: Option<Extension<crate::http::reads::ReadSide>>,
     params: Result<Query<DataQualityParams>, QueryRejection>,
     caller: Caller,
@@ -487,6 +488,25 @@ pub async fn data_quality(
     )
     .await
     .map_err(crate::http::reads::projection_problem)?;
+    // The view shows each child's social care id and UPN problems: a read of their record.
+    let mut read = Vec::with_capacity(children.len());
+    for child in &children {
+        let child_id: domain::ids::ChildId = child.child_id.parse().map_err(|_| {
+            ApiError::internal(format!(
+                "the compliance read model holds child id {:?}",
+                child.child_id
+            ))
+        })?;
+        read.push((child_id, caller.principal.la.as_str().to_owned()));
+    }
+    access::log_cohort_read(
+        &state,
+        &caller.principal,
+        read,
+        "GET /api/v1/data-quality",
+        caller.ids.request_id,
+    )
+    .await?;
     let body = serde_json::json!({
         "total": total,
         "page": page,
