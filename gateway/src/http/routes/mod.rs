@@ -9,6 +9,7 @@ pub mod funding;
 pub mod health;
 pub mod pep_workflow;
 pub mod peps;
+pub mod sharing;
 
 use super::access;
 use super::command::{CommandEnv, Created, path_id, respond};
