@@ -151,14 +151,18 @@ async fn a_host_la_teacher_works_on_a_shared_record_until_sharing_ends(backend: 
         .ok();
     assert_eq!(host_log["entries"], json!([]));
 
-    // The host LA's Virtual School reads the record, but the sharing is the placing LA's to end,
-    // and the host's cohort never lists the child (the placing LA's does).
-    app.get(
-        &format!("/api/v1/children/{child_id}"),
-        &host_virtual_school,
-    )
-    .await
-    .ok();
+    // The host LA's Virtual School reads the record, which says whom it is shared with, but the
+    // sharing is the placing LA's to end, and the host's cohort never lists the child (the
+    // placing LA's does).
+    let record = app
+        .get(
+            &format!("/api/v1/children/{child_id}"),
+            &host_virtual_school,
+        )
+        .await
+        .ok();
+    assert_eq!(record["record"]["shared_with"], json!(["831"]), "{record}");
+    assert_eq!(record["record"]["la"], "832");
     let head = app.head().await;
     app.post(
         &format!("/api/v1/children/{child_id}/sharing/831/end"),
@@ -193,6 +197,11 @@ async fn a_host_la_teacher_works_on_a_shared_record_until_sharing_ends(backend: 
         summaries(&placing_timeline).contains(&"Sharing with LA 831 ended".to_owned()),
         "{placing_timeline}"
     );
+    let record = app
+        .get(&format!("/api/v1/children/{child_id}"), &placing)
+        .await
+        .ok();
+    assert_eq!(record["record"]["shared_with"], json!([]), "{record}");
 
     // Sharing ended: the same requests answer 404, write nothing and log nothing.
     let head = app.head().await;
