@@ -34,9 +34,11 @@ use uuid::Uuid;
 
 mod read_routes;
 mod routes;
+mod sharing_routes;
 
 use read_routes::{IRO, read_routes};
 use routes::{CARER, DT, SW, YP, routes};
+use sharing_routes::sharing_routes;
 
 on_both_back_ends!(every_route_every_role_own_child_other_child_other_la_shared);
 
@@ -202,7 +204,11 @@ async fn every_route_every_role_own_child_other_child_other_la_shared(backend: B
     app.catch_up().await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    for route in read_routes().into_iter().chain(routes()) {
+    for route in read_routes()
+        .into_iter()
+        .chain(routes())
+        .chain(sharing_routes())
+    {
         // Without a token, every route answers 401 and writes nothing.
         let (path, body) = (route.request)(&own);
         let head = app.head().await;

@@ -19,9 +19,9 @@ pub(super) const ADMIN: &str = "admin";
 pub(super) const AUDITOR: &str = "auditor";
 
 /// The writers whose reach is every child of their LA.
-const LA_WIDE_WRITERS: &[&str] = &[VS, ADMIN];
+pub(super) const LA_WIDE_WRITERS: &[&str] = &[VS, ADMIN];
 
-fn child_path(case: &ChildCase, rest: &str) -> String {
+pub(super) fn child_path(case: &ChildCase, rest: &str) -> String {
     format!("/api/v1/children/{}{rest}", case.child_id)
 }
 
@@ -159,31 +159,6 @@ pub(super) fn routes() -> Vec<Route> {
                 let body = json!({"kind": "review", "trigger": "requested"});
                 (child_path(case, "/peps"), Some(body))
             },
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/v1/children/{child_id}/sharing",
-            allowed: &[VS, ADMIN],
-            la_wide: LA_WIDE_WRITERS,
-            // Only the placing LA shares its child's record: the host LA's Virtual School and
-            // admin are LA-wide writers, whose reach does not carry over.
-            shared: &[],
-            target: Target::Child,
-            request: |case| {
-                let body = json!({"la": "830", "reason": "Placed out of area"});
-                (child_path(case, "/sharing"), Some(body))
-            },
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/v1/children/{child_id}/sharing/{la}/end",
-            allowed: &[VS, ADMIN],
-            la_wide: LA_WIDE_WRITERS,
-            shared: &[],
-            target: Target::Child,
-            // After the route above shared the record with 830 (the first caller ends it; a
-            // second end is a state conflict, which still got through).
-            request: |case| (child_path(case, "/sharing/830/end"), Some(json!({}))),
         },
         Route {
             method: Method::PUT,
