@@ -138,6 +138,15 @@ fn child_examples() -> Vec<ChildEvent> {
             occurred_on: date(2018, 1, 8),
             summary: "education placement broke down".to_owned(),
         },
+        ChildEvent::RecordShared {
+            with_la: LaCode::parse("830").unwrap(),
+            reason: "placed out of area in Derbyshire".to_owned(),
+            shared_on: date(2018, 1, 9),
+        },
+        ChildEvent::RecordSharingEnded {
+            with_la: LaCode::parse("830").unwrap(),
+            ended_on: date(2018, 7, 20),
+        },
     ]
 }
 
@@ -354,6 +363,27 @@ fn type_strings_are_unique_across_aggregates() {
     all.extend(FundingEvent::EVENT_TYPES);
     let unique: BTreeSet<&str> = all.iter().copied().collect();
     assert_eq!(unique.len(), all.len());
+}
+
+#[test]
+fn the_stored_shape_of_sharing_events_is_stable() {
+    let examples = child_examples();
+    let shared = examples[examples.len() - 2].encode();
+    assert_eq!(shared.event_type, "ChildRecordShared");
+    assert_eq!(
+        shared.payload,
+        serde_json::json!({
+            "with_la": "830",
+            "reason": "placed out of area in Derbyshire",
+            "shared_on": "2018-01-09"
+        })
+    );
+    let ended = examples[examples.len() - 1].encode();
+    assert_eq!(ended.event_type, "ChildRecordSharingEnded");
+    assert_eq!(
+        ended.payload,
+        serde_json::json!({"with_la": "830", "ended_on": "2018-07-20"})
+    );
 }
 
 #[test]

@@ -135,4 +135,20 @@ pub enum ChildCommand {
         /// One line for the IRO.
         summary: String,
     },
+    /// Share the record with another LA (the placing LA, for a child placed out of area).
+    ShareRecord {
+        /// The LA to share with; never the child's own.
+        with_la: LaCode,
+        /// Why.
+        reason: String,
+        /// From when.
+        shared_on: NaiveDate,
+    },
+    /// Stop sharing the record with an LA it is shared with.
+    EndSharing {
+        /// The LA.
+        with_la: LaCode,
+        /// From when.
+        ended_on: NaiveDate,
+    },
 }

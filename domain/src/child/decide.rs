@@ -5,6 +5,7 @@ use super::episode::{EpisodeChange, EpisodeError, Ssda903Episode};
 use super::events::{ChildEvent, ExclusionKind};
 use super::state::ChildState;
 use crate::ids::PepId;
+use crate::values::LaCode;
 use chrono::NaiveDate;
 use thiserror::Error;
 
@@ -68,9 +69,25 @@ pub enum ChildError {
     /// Closing a PEP that is not the open one.
     #[error("PEP {0} is not the child's open PEP")]
     PepNotOpen(PepId),
+    /// Sharing the record with the LA it already belongs to.
+    #[error(
+        "the record belongs to LA {child_la}, so it cannot be shared with LA {with_la}: share it with the LA the child is placed in"
+    )]
+    ShareWithOwnLa {
+        /// The child's (placing) LA.
+        child_la: LaCode,
+        /// The LA asked for.
+        with_la: LaCode,
+    },
+    /// Ending a share the record does not have.
+    #[error("the record is not shared with LA {with_la}")]
+    NotShared {
+        /// The LA asked for.
+        with_la: LaCode,
+    },
 }
 
-fn require_text(value: &str, field: &'static str) -> Result<(), ChildError> {
+pub(super) fn require_text(value: &str, field: &'static str) -> Result<(), ChildError> {
     if value.trim().is_empty() {
         Err(ChildError::EmptyField { field })
     } else {
@@ -278,6 +295,14 @@ pub fn decide(state: &ChildState, command: ChildCommand) -> Result<Vec<ChildEven
                 occurred_on,
                 summary,
             }])
+        }
+        ChildCommand::ShareRecord {
+            with_la,
+            reason,
+            shared_on,
+        } => super::sharing::decide_share(state, with_la, reason, shared_on),
+        ChildCommand::EndSharing { with_la, ended_on } => {
+            super::sharing::decide_end_sharing(state, with_la, ended_on)
         }
         ChildCommand::ClosePep {
             pep_id,

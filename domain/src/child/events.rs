@@ -295,6 +295,25 @@ pub enum ChildEvent {
         /// True when the PEP was completed; false when it was withdrawn.
         completed: bool,
     },
+    /// The placing LA shared the record with another LA (a child placed out of area), whose
+    /// users may then read it and, where their reach names the child, contribute to it.
+    #[serde(rename = "ChildRecordShared")]
+    RecordShared {
+        /// The LA the record is now shared with.
+        with_la: LaCode,
+        /// Why, in the placing LA's words.
+        reason: String,
+        /// From when.
+        shared_on: NaiveDate,
+    },
+    /// The placing LA stopped sharing the record with an LA.
+    #[serde(rename = "ChildRecordSharingEnded")]
+    RecordSharingEnded {
+        /// The LA the record is no longer shared with.
+        with_la: LaCode,
+        /// From when.
+        ended_on: NaiveDate,
+    },
 }
 
 impl ChildEvent {
@@ -316,6 +335,8 @@ impl ChildEvent {
         "PepOpened",
         "PepClosed",
         "IroNoticeRequested",
+        "ChildRecordShared",
+        "ChildRecordSharingEnded",
     ];
 }
 
@@ -341,6 +362,8 @@ impl DomainEvent for ChildEvent {
             ChildEvent::PepOpened { .. } => "PepOpened",
             ChildEvent::PepClosed { .. } => "PepClosed",
             ChildEvent::IroNoticeRequested { .. } => "IroNoticeRequested",
+            ChildEvent::RecordShared { .. } => "ChildRecordShared",
+            ChildEvent::RecordSharingEnded { .. } => "ChildRecordSharingEnded",
         }
     }
 
@@ -361,6 +384,8 @@ impl DomainEvent for ChildEvent {
             ChildEvent::PepOpened { opened_on, .. } => Some(*opened_on),
             ChildEvent::PepClosed { closed_on, .. } => Some(*closed_on),
             ChildEvent::IroNoticeRequested { occurred_on, .. } => Some(*occurred_on),
+            ChildEvent::RecordShared { shared_on, .. } => Some(*shared_on),
+            ChildEvent::RecordSharingEnded { ended_on, .. } => Some(*ended_on),
         }
     }
 }

@@ -1,11 +1,15 @@
 //! The child record aggregate (`child-<uuid>` stream): identity, care episodes and placements
 //! (SSDA903), education settings, the people around the child, education facts, and which PEP
-//! is open. It enforces "one open PEP per child at a time".
+//! is open, and which other LAs the placing LA shares the record with. It enforces "one open
+//! PEP per child at a time".
 
 mod commands;
 mod decide;
 mod episode;
 mod events;
+mod sharing;
+#[cfg(test)]
+mod sharing_tests;
 mod state;
 #[cfg(test)]
 mod tests;

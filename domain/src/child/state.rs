@@ -83,6 +83,8 @@ pub struct ChildState {
     pub peps: Vec<PepId>,
     /// Events an IRO notice has been requested about, so each is asked for once.
     pub notices_requested_about: std::collections::BTreeSet<uuid::Uuid>,
+    /// The LAs the placing LA shares the record with now (a child placed out of area).
+    pub shared_with: std::collections::BTreeSet<LaCode>,
 }
 
 impl ChildState {
@@ -201,6 +203,12 @@ impl ChildState {
             }
             ChildEvent::IroNoticeRequested { about_event_id, .. } => {
                 self.notices_requested_about.insert(*about_event_id);
+            }
+            ChildEvent::RecordShared { with_la, .. } => {
+                self.shared_with.insert(with_la.clone());
+            }
+            ChildEvent::RecordSharingEnded { with_la, .. } => {
+                self.shared_with.remove(with_la);
             }
         }
         self

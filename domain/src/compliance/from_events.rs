@@ -116,6 +116,8 @@ impl ComplianceFold {
             | ChildEvent::ExclusionRecorded { .. }
             | ChildEvent::AttainmentRecorded { .. }
             | ChildEvent::IroNoticeRequested { .. }
+            | ChildEvent::RecordShared { .. }
+            | ChildEvent::RecordSharingEnded { .. }
             | ChildEvent::PepClosed { .. } => return false,
         }
         true

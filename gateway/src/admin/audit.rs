@@ -372,6 +372,7 @@ mod tests {
                 settings: vec![],
                 people: Default::default(),
                 open_pep_id: None,
+                shared_with: vec![],
                 data_quality: vec![],
                 peps: vec![],
                 facts: None,

@@ -120,9 +120,8 @@ pub async fn pep_in_reach(
     let hidden = || ApiError::not_found(format!("PEP {pep_id} was not found"));
     let pep = load_pep(state, pep_id).await?;
     let header = pep.header.ok_or_else(hidden)?;
-    if header.la != principal.la {
-        return Err(hidden());
-    }
+    // The PEP's LA is its child's; whether the caller reaches another LA's (a shared record)
+    // is the table's to say, on the child's facts.
     let child = load_child(state, header.child_id).await?;
     match policy::authorize_child(
         principal,
@@ -150,8 +149,10 @@ pub fn la_in_reach(
     }
 }
 
-/// A PP+ request's child, when the caller may take `operation` on it. The budget's LA must be
-/// the caller's; a request out of reach is answered as one that does not exist.
+/// A PP+ request's child, when the caller may take `operation` on it. A request of another
+/// LA's budget is reached only when its child's record is shared with the caller's LA (and
+/// then only by a reach that names the child); a request out of reach is answered as one that
+/// does not exist.
 pub async fn funding_request_in_reach(
     state: &AppState,
     principal: &Principal,
@@ -162,12 +163,19 @@ pub async fn funding_request_in_reach(
 ) -> Result<ChildState, ApiError> {
     require_role(principal, operation)?;
     let hidden = || ApiError::not_found(format!("PP+ request {request_id} was not found"));
-    if la != &principal.la {
-        return Err(hidden());
-    }
+    // Another LA's budget is reached only through a request for a child whose record that LA
+    // shares with the caller's; the table decides on the child's facts.
     let funding = load_funding(state, la, financial_year).await?;
     let request = funding.requests.get(&request_id).ok_or_else(hidden)?;
     let child = load_child(state, request.child_id).await?;
+    if child
+        .registration
+        .as_ref()
+        .is_none_or(|registration| &registration.la != la)
+    {
+        // A request is always made in its child's LA's budget; anything else is not ours to show.
+        return Err(hidden());
+    }
     match policy::authorize_child(
         principal,
         operation,
@@ -272,6 +280,7 @@ fn describe(operation: Operation) -> &'static str {
         Operation::AllocateFunding => "allocate PP+",
         Operation::RejectFunding => "reject PP+ requests",
         Operation::RecordFundingImpact => "record the impact of PP+",
+        Operation::ShareChildRecord => "share a child's record with another LA",
         Operation::ReadChildRecord => "read children's records",
         Operation::QueryAccessLog => "read the access log",
         Operation::PostFeed => "post feed messages",

@@ -134,6 +134,10 @@ fn child_problem(error: &ChildError) -> ApiError {
         ChildError::NotInCare => with_rule(RuleViolation, detail, "child.not_in_care"),
         ChildError::DuplicatePepId(_) => with_rule(StateConflict, detail, "child.duplicate_pep_id"),
         ChildError::PepNotOpen(_) => with_rule(StateConflict, detail, "child.pep_not_open"),
+        ChildError::ShareWithOwnLa { .. } => {
+            field("la", detail).with_rule("child.share_with_own_la")
+        }
+        ChildError::NotShared { .. } => with_rule(StateConflict, detail, "child.not_shared"),
     }
 }
 

@@ -5,7 +5,9 @@
 //! of every error status.
 
 use super::problem::{FieldError, Problem, ProblemKind};
-use super::routes::{attachments, audit, children, funding, health, inbound, pep_workflow, peps};
+use super::routes::{
+    attachments, audit, children, funding, health, inbound, pep_workflow, peps, sharing,
+};
 use super::state::AppState;
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
@@ -65,6 +67,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(children::record_exclusion))
         .routes(routes!(children::record_attainment))
         .routes(routes!(children::initiate_pep))
+        .routes(routes!(sharing::share_record))
+        .routes(routes!(sharing::end_sharing))
         .routes(routes!(peps::draft_section))
         .routes(routes!(peps::complete_section))
         .routes(routes!(peps::schedule_meeting))

@@ -1,7 +1,7 @@
 //! The HTTP API's tests, one binary of modules, each app on a fresh SQLite file or PostgreSQL
 //! database: command flows, the authorisation matrix, bad input, idempotency and versions,
 //! operations (health, readiness, metrics, OpenAPI, tokens), keys from a JWKS URL, relay and
-//! projector lag on `/metrics`, the access log, and outages.
+//! projector lag on `/metrics`, the access log, sharing a record with another LA, and outages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_log;
@@ -15,5 +15,7 @@ mod idempotency;
 mod jwks_url;
 mod lag_metrics;
 mod operations;
+mod sharing;
+mod sharing_failures;
 mod support;
 mod unavailable;

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use sqlx::Connection;
 
-async fn admin(statement: &str) {
+pub(crate) async fn admin(statement: &str) {
     let mut admin = sqlx::PgConnection::connect(&admin_url()).await.unwrap();
     sqlx::query(statement).execute(&mut admin).await.unwrap();
 }

@@ -225,6 +225,12 @@ impl ChildReplay {
                 .collect(),
             people: self.child.people.clone(),
             open_pep_id: self.child.open_pep,
+            shared_with: self
+                .child
+                .shared_with
+                .iter()
+                .map(|la| la.as_str().to_owned())
+                .collect(),
             data_quality: self.child.data_quality_issues(),
             peps: self.peps.iter().map(PepSummary::from).collect(),
             facts: self.facts.clone(),
@@ -259,6 +265,8 @@ pub struct ReplaySummary {
     pub people: BTreeMap<AssignedRole, PersonRef>,
     /// The open PEP.
     pub open_pep_id: Option<PepId>,
+    /// The LAs the placing LA shared the record with (at the instant replayed), in code order.
+    pub shared_with: Vec<String>,
     /// Data-quality flags.
     pub data_quality: Vec<DataQualityIssue>,
     /// Each PEP.

@@ -56,7 +56,8 @@ async fn apply_child_event(
     recorded: &RecordedEvent,
     event: &ChildEvent,
 ) -> Result<(), ProjectionError> {
-    // Education facts and notices do not touch compliance; skip them without a read.
+    // Education facts, notices and sharing do not touch compliance (a shared child stays in
+    // the placing LA's cohort only); skip them without a read.
     if matches!(
         event,
         ChildEvent::SenStatusRecorded { .. }
@@ -64,6 +65,8 @@ async fn apply_child_event(
             | ChildEvent::ExclusionRecorded { .. }
             | ChildEvent::AttainmentRecorded { .. }
             | ChildEvent::IroNoticeRequested { .. }
+            | ChildEvent::RecordShared { .. }
+            | ChildEvent::RecordSharingEnded { .. }
     ) {
         return Ok(());
     }

@@ -21,8 +21,8 @@ use uuid::Uuid;
 use crate::fixtures::{episode, la, year};
 use crate::support::date;
 
-/// Events made per child: 21 on the child record, 18 on the PEP, 3 on the PP+ budget.
-pub const EVENTS_PER_CHILD: u64 = 42;
+/// Events made per child: 23 on the child record, 18 on the PEP, 3 on the PP+ budget.
+pub const EVENTS_PER_CHILD: u64 = 44;
 
 /// Appends the year's budget, then `children` children's histories in requests of
 /// `children_per_request` children; returns the number of events appended.
@@ -237,6 +237,23 @@ fn one_child(index: usize) -> (StreamEvents, StreamEvents, Vec<NewEvent>) {
             summary: format!("Child {index} suspended"),
         },
         Role::System,
+    ));
+    // Shared with the LA the child is placed in for a term, then no longer: every projector
+    // must take (or pass over) both.
+    child.push(new_event(
+        &ChildEvent::RecordShared {
+            with_la: domain::values::LaCode::parse("830").unwrap(),
+            reason: format!("Child {index} placed out of area"),
+            shared_on: date(2025, 1, 6),
+        },
+        Role::VirtualSchool,
+    ));
+    child.push(new_event(
+        &ChildEvent::RecordSharingEnded {
+            with_la: domain::values::LaCode::parse("830").unwrap(),
+            ended_on: date(2025, 4, 4),
+        },
+        Role::VirtualSchool,
     ));
 
     let mut pep = vec![new_event(

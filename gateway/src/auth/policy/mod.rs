@@ -20,6 +20,7 @@ use domain::Role;
 use domain::child::{AssignedRole, ChildState};
 use domain::ids::ChildId;
 use domain::values::{LaCode, SchoolUrn};
+use std::collections::BTreeSet;
 
 /// Everything a caller can ask of the HTTP API that needs a permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,6 +85,8 @@ pub enum Operation {
     RejectFunding,
     /// Record what PP+ achieved.
     RecordFundingImpact,
+    /// Share a child's record with another LA, or stop sharing it.
+    ShareChildRecord,
     /// Read anything of a child's record (the read routes use this, and log every use).
     ReadChildRecord,
     /// Query the log of who read which child's record.
@@ -96,7 +99,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, so tests can check the table covers them all.
-    pub const ALL: [Operation; 35] = [
+    pub const ALL: [Operation; 36] = [
         Operation::RegisterChild,
         Operation::UpdateChildDetails,
         Operation::RecordEpisode,
@@ -127,15 +130,23 @@ impl Operation {
         Operation::AllocateFunding,
         Operation::RejectFunding,
         Operation::RecordFundingImpact,
+        Operation::ShareChildRecord,
         Operation::ReadChildRecord,
         Operation::QueryAccessLog,
         Operation::PostFeed,
         Operation::ManageInboundRejections,
         Operation::ReadDataQuality,
     ];
+
+    /// Whether the operation only reads. A record shared with another LA is open to that LA's
+    /// readers with their usual reach, but only to its writers whose reach names the child.
+    pub const fn only_reads(self) -> bool {
+        matches!(self, Operation::ReadChildRecord | Operation::QueryAccessLog)
+    }
 }
 
-/// How far a grant reaches. Every reach stays inside the caller's own LA.
+/// How far a grant reaches. Every reach stays inside the caller's own LA, except into a record
+/// its placing LA shares with the caller's LA (see [`reaches_child`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reach {
     /// Every child (or budget) of the caller's LA.
@@ -193,6 +204,8 @@ pub struct ChildFacts {
     pub social_worker_id: Option<String>,
     /// The id of the assigned IRO.
     pub iro_id: Option<String>,
+    /// The LAs the placing LA shares the record with now.
+    pub shared_with: BTreeSet<LaCode>,
 }
 
 impl ChildFacts {
@@ -209,6 +222,7 @@ impl ChildFacts {
                 .and_then(|spell| spell.setting.urn.clone()),
             social_worker_id: person(AssignedRole::SocialWorker),
             iro_id: person(AssignedRole::Iro),
+            shared_with: state.shared_with.clone(),
         })
     }
 }
@@ -240,7 +254,7 @@ pub fn authorize_child(
 ) -> Result<(), Denial> {
     let reach = reach(principal, operation)?;
     match facts {
-        Some(facts) if reaches_child(principal, reach, facts) => Ok(()),
+        Some(facts) if reaches_child(principal, operation, reach, facts) => Ok(()),
         _ => Err(Denial::Hidden),
     }
 }
@@ -260,8 +274,31 @@ pub fn authorize_local_authority(
     }
 }
 
-fn reaches_child(principal: &Principal, reach: Reach, facts: &ChildFacts) -> bool {
-    if principal.la != facts.la {
+/// Whether the caller's grant reaches this child.
+///
+/// A child of the caller's own LA: as the reach says. Another LA's child: only when its placing
+/// LA shares the record with the caller's LA (a child placed out of area, ARCHITECTURE-BRIEF
+/// §3.8), and then
+/// - to read, with the role's usual reach: the host LA's Virtual School, auditors and
+///   administrators read it, a designated teacher when the child is on roll at their school,
+///   an IRO when they are the assigned IRO, a carer or young person by `child_ids`, a social
+///   worker by caseload;
+/// - to write, only through a reach that names the child (on roll at the caller's school,
+///   `child_ids`, caseload): the host school's designated teacher completes the school's part
+///   of the PEP. LA-wide writes stay with the placing LA, whose Virtual School Head is
+///   responsible for the child by statute.
+///
+/// Once sharing ends the child is another LA's again, answered as not found.
+fn reaches_child(
+    principal: &Principal,
+    operation: Operation,
+    reach: Reach,
+    facts: &ChildFacts,
+) -> bool {
+    let la_reached = principal.la == facts.la
+        || (facts.shared_with.contains(&principal.la)
+            && (operation.only_reads() || reach != Reach::LocalAuthority));
+    if !la_reached {
         return false;
     }
     match reach {

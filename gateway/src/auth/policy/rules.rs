@@ -201,8 +201,20 @@ pub const RULES: &[Rule] = &[
         grants: SCHOOL_FACT_KEEPERS,
     },
     Rule {
+        operation: Operation::ShareChildRecord,
+        // The placing LA decides who else sees its child: its Virtual School and its service
+        // administrator. LA-wide writes never carry over to an LA the record is shared with, so
+        // a host LA can neither share the record onwards nor end the sharing.
+        routes: &[
+            ("POST", "/api/v1/children/{child_id}/sharing"),
+            ("POST", "/api/v1/children/{child_id}/sharing/{la}/end"),
+        ],
+        grants: &[VIRTUAL_SCHOOL, ADMIN],
+    },
+    Rule {
         operation: Operation::ReadChildRecord,
-        // The cohort routes (compliance, funding) also need a reach over the whole LA.
+        // The cohort routes (compliance, funding) also need a reach over the whole LA, and
+        // list only the caller's own LA's children, never those shared with it.
         routes: &[
             ("GET", "/api/v1/children"),
             ("GET", "/api/v1/children/{child_id}"),

@@ -31,7 +31,16 @@ fn facts(child_id: ChildId, la: &str) -> ChildFacts {
         current_school_urn: Some(SchoolUrn::parse("100001").unwrap()),
         social_worker_id: None,
         iro_id: Some("person-1".to_owned()),
+        shared_with: BTreeSet::new(),
     }
+}
+
+/// A child of LA 832, placed in the caller's LA 831 and on roll at the caller's school, whose
+/// record 832 shares with 831.
+fn shared_with_831(child_id: ChildId) -> ChildFacts {
+    let mut shared = facts(child_id, "832");
+    shared.shared_with.insert(LaCode::parse("831").unwrap());
+    shared
 }
 
 #[test]
@@ -49,13 +58,11 @@ fn every_operation_has_exactly_one_row_and_every_route_one_operation() {
 #[test]
 fn auditors_iros_and_integrations_write_nothing() {
     for rule in RULES {
-        let writes = !matches!(
-            rule.operation,
-            Operation::ReadChildRecord
-                | Operation::QueryAccessLog
-                | Operation::PostFeed
-                | Operation::ReadDataQuality
-        );
+        let writes = !rule.operation.only_reads()
+            && !matches!(
+                rule.operation,
+                Operation::PostFeed | Operation::ReadDataQuality
+            );
         for role in [Role::Auditor, Role::Iro, Role::Integration] {
             let granted = rule.grants.iter().any(|grant| grant.role == role);
             assert!(!(writes && granted), "{role} may {:?}", rule.operation);
@@ -194,4 +201,104 @@ fn la_wide_operations_need_an_la_wide_grant_in_the_same_la() {
         authorize_local_authority(&teacher, Operation::SetFundingBudget, &own),
         Err(Denial::WrongRole)
     );
+}
+
+#[test]
+fn a_shared_record_is_read_with_each_roles_usual_reach() {
+    for role in [
+        "virtual_school",
+        "designated_teacher",
+        "social_worker",
+        "carer",
+        "young_person",
+        "iro",
+        "auditor",
+        "admin",
+    ] {
+        let caller = principal(role);
+        assert_eq!(
+            authorize_child(
+                &caller,
+                Operation::ReadChildRecord,
+                Some(&shared_with_831(child(1)))
+            ),
+            Ok(()),
+            "{role} reads a record shared with their LA"
+        );
+        assert_eq!(
+            authorize_child(
+                &caller,
+                Operation::ReadChildRecord,
+                Some(&facts(child(1), "832"))
+            ),
+            Err(Denial::Hidden),
+            "{role} does not read it unshared"
+        );
+    }
+    // The usual reach still applies: a teacher of another school does not read it.
+    let mut elsewhere = shared_with_831(child(1));
+    elsewhere.current_school_urn = Some(SchoolUrn::parse("100002").unwrap());
+    assert_eq!(
+        authorize_child(
+            &principal("designated_teacher"),
+            Operation::ReadChildRecord,
+            Some(&elsewhere)
+        ),
+        Err(Denial::Hidden)
+    );
+}
+
+#[test]
+fn only_writes_whose_reach_names_the_child_carry_over_to_a_shared_record() {
+    let shared = shared_with_831(child(1));
+    let teacher = principal("designated_teacher");
+    for operation in [
+        Operation::RecordAttendance,
+        Operation::DraftSection,
+        Operation::RequestFunding,
+    ] {
+        assert_eq!(
+            authorize_child(&teacher, operation, Some(&shared)),
+            Ok(()),
+            "{operation:?}"
+        );
+    }
+    for role in ["carer", "young_person", "social_worker"] {
+        assert_eq!(
+            authorize_child(&principal(role), Operation::DraftSection, Some(&shared)),
+            Ok(()),
+            "{role}"
+        );
+    }
+    for role in ["virtual_school", "admin"] {
+        for operation in [
+            Operation::RecordEpisode,
+            Operation::AssignPerson,
+            Operation::ShareChildRecord,
+            Operation::WithdrawPep,
+        ] {
+            assert_eq!(
+                authorize_child(&principal(role), operation, Some(&shared)),
+                Err(Denial::Hidden),
+                "{role} {operation:?} stays with the placing LA"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_record_shared_with_a_third_la_stays_hidden() {
+    let mut elsewhere = facts(child(1), "832");
+    elsewhere.shared_with.insert(LaCode::parse("830").unwrap());
+    for role in ["virtual_school", "designated_teacher", "auditor"] {
+        assert_eq!(
+            authorize_child(
+                &principal(role),
+                Operation::ReadChildRecord,
+                Some(&elsewhere)
+            ),
+            Err(Denial::Hidden),
+            "{role}"
+        );
+    }
 }

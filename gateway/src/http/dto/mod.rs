@@ -6,4 +6,5 @@ pub mod children;
 pub mod funding;
 pub mod pep_workflow;
 pub mod peps;
+pub mod sharing;
 pub mod values;

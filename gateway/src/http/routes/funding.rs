@@ -1,5 +1,7 @@
 //! Commands on an LA's Pupil Premium Plus budget for a financial year: set the budget, request,
-//! allocate, reject, record impact. Another LA's budget answers as not found.
+//! allocate, reject, record impact. Another LA's budget answers as not found, except to a
+//! designated teacher whose school a shared child of that LA is on roll at: they request PP+
+//! and record its impact against the placing LA's budget, as the child's own LA's would.
 
 use crate::auth::Operation;
 use crate::http::access;
@@ -89,15 +91,19 @@ pub async fn request_funding(
 ) -> Result<CommandResponse, ApiError> {
     let (la, financial_year) = budget_path(&la, &financial_year)?;
     access::require_role(&caller.principal, Operation::RequestFunding)?;
-    if la != caller.principal.la {
+    let input = read_json::<RequestFundingBody>(&state, &caller, body).await?;
+    let pep_id = PepId::from_uuid(input.value.pep_id);
+    let (header, _) =
+        access::pep_in_reach(&state, &caller.principal, Operation::RequestFunding, pep_id).await?;
+    // PP+ comes from the budget of the child's LA: the caller's own, or, for a child placed out
+    // of area whose record is shared with the caller's LA, the placing LA's. Any other budget is
+    // answered as one that does not exist.
+    if header.la != la {
         return Err(ApiError::not_found(format!(
             "{} was not found",
             budget_stream_id(&la, financial_year)
         )));
     }
-    let input = read_json::<RequestFundingBody>(&state, &caller, body).await?;
-    let pep_id = PepId::from_uuid(input.value.pep_id);
-    access::pep_in_reach(&state, &caller.principal, Operation::RequestFunding, pep_id).await?;
     let env = CommandEnv::new(&state, &caller, &input.fingerprint);
     let request_id = FundingRequestId::from_uuid(env.new_id("funding-request"));
     let request = input.value.into_request(request_id, &env);

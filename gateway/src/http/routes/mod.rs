@@ -10,6 +10,7 @@ pub mod health;
 pub mod inbound;
 pub mod pep_workflow;
 pub mod peps;
+pub mod sharing;
 
 use super::access;
 use super::command::{CommandEnv, Created, path_id, respond};

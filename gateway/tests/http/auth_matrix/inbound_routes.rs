@@ -49,6 +49,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/inbound/child",
             allowed: &[INTEGRATION],
             la_wide: &[INTEGRATION],
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/inbound/child".to_owned(), Some(child_message())),
         },
@@ -57,6 +59,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/inbound/placement",
             allowed: &[INTEGRATION],
             la_wide: &[INTEGRATION],
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| {
                 let path = "/api/v1/inbound/placement".to_owned();
@@ -68,6 +72,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/inbound/rejections",
             allowed: MAINTAINERS,
             la_wide: MAINTAINERS,
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/inbound/rejections".to_owned(), None),
         },
@@ -76,6 +82,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/inbound/rejections/{rejection_id}",
             allowed: MAINTAINERS,
             la_wide: MAINTAINERS,
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| (format!("/api/v1/inbound/rejections/{}", refused_id()), None),
         },
@@ -84,6 +92,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/inbound/rejections/{rejection_id}/resubmit",
             allowed: MAINTAINERS,
             la_wide: MAINTAINERS,
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| {
                 let path = format!("/api/v1/inbound/rejections/{}/resubmit", refused_id());
@@ -97,6 +107,8 @@ pub(super) fn inbound_routes() -> Vec<Route> {
             template: "/api/v1/data-quality",
             allowed: DATA_QUALITY_READERS,
             la_wide: DATA_QUALITY_READERS,
+            // The caller's own LA only: a shared record opens nothing here.
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/data-quality".to_owned(), None),
         },

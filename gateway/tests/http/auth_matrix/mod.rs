@@ -1,6 +1,7 @@
 //! Every route against every role, on the caller's own child, on another child of the same LA,
-//! and on a child of another LA. The expectations are written out here by hand, from the
-//! issue's rules, independently of the authorisation table they check:
+//! on a child of another LA, and on a child of another LA whose record is shared with the
+//! caller's LA. The expectations are written out here by hand, from the rules,
+//! independently of the authorisation table they check:
 //!
 //! - a role that may not take the operation gets 403 `forbidden`, whoever the child;
 //! - a role that may gets through on its own child (whatever the domain then says; a read
@@ -9,13 +10,19 @@
 //!   admin for commands; auditors too for reads); everyone else gets 404 `not-found`, exactly
 //!   as for a child that does not exist;
 //! - on another LA's child everyone gets 404;
-//! - the child search answers 200 with exactly the children the caller reaches;
+//! - on another LA's child shared with the caller's LA, only the roles the route lists in
+//!   `shared` get through (readers with their usual reach; writers whose reach names the child:
+//!   designated teacher, social worker, carer, young person, never the LA-wide Virtual School
+//!   or admin); everyone else allowed gets 404; register and the budget stay another LA's;
+//! - the child search answers 200 with exactly the children of the caller's LA it reaches (a
+//!   shared child is reached by id, never listed);
 //! - no refusal writes anything: no event, no access-log row.
 //!
-//! The own child (A) and the other LA's child (C) are set up identically (same school, same
-//! social worker and IRO, both in the carer's and young person's `child_ids` and the social
-//! worker's caseload), so the only thing C's 404 can come from is the LA. The read routes run
-//! first, while every child is still as the fixtures built it.
+//! The own child (A), the other LA's child (C) and the other LA's shared child (S) are set up
+//! identically (same school, same social worker and IRO, all in the carer's and young person's
+//! `child_ids` and the social worker's caseload), so the only thing C's 404 can come from is the
+//! LA, and the only thing that tells S from C is the sharing. The read routes run first, while
+//! every child is still as the fixtures built it.
 
 use crate::fixtures::{
     PepFixture, attachment, budget, child_in_care, funding_request, submitted_pep,
@@ -30,12 +37,14 @@ use uuid::Uuid;
 mod inbound_routes;
 mod read_routes;
 mod routes;
+mod sharing_routes;
 
 use inbound_routes::{REFUSED_PLACEMENT, inbound_routes};
 use read_routes::{IRO, read_routes};
 use routes::{CARER, DT, SW, YP, routes};
+use sharing_routes::sharing_routes;
 
-on_both_back_ends!(every_route_every_role_own_child_other_child_other_la);
+on_both_back_ends!(every_route_every_role_own_child_other_child_other_la_shared);
 
 const ROLES: [&str; 9] = [
     "virtual_school",
@@ -65,6 +74,8 @@ enum Case {
     Own,
     OtherChild,
     OtherLa,
+    /// Another LA's child whose record that LA shares with the caller's.
+    Shared,
 }
 
 /// How a route picks its target.
@@ -87,14 +98,18 @@ struct Route {
     allowed: &'static [&'static str],
     /// The allowed roles that reach every child of their LA through this route.
     la_wide: &'static [&'static str],
+    /// The allowed roles that reach, through this route, another LA's child whose record is
+    /// shared with their LA (and in their reach as the fixtures set it up).
+    shared: &'static [&'static str],
     target: Target,
     /// The request for a child case: path and body (`None` for raw or no body).
     request: fn(&ChildCase) -> (String, Option<Value>),
 }
 
-/// The caller for a role, scoped to child A (and C, which differs from A only by its LA).
-fn caller(role: &str, own: &ChildCase, other_la: &ChildCase) -> String {
-    let children = [own.child_id, other_la.child_id];
+/// The caller for a role, scoped to child A (and C and S, which differ from A only by their LA
+/// and, for S, the sharing).
+fn caller(role: &str, own: &ChildCase, other_la: &ChildCase, shared: &ChildCase) -> String {
+    let children = [own.child_id, other_la.child_id, shared.child_id];
     let who = Who::new(role, "831");
     match role {
         DT => who.school("100001"),
@@ -178,7 +193,7 @@ fn found_children(response: &crate::support::TestResponse) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn every_route_every_role_own_child_other_child_other_la(backend: Backend) {
+async fn every_route_every_role_own_child_other_child_other_la_shared(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     budget(&app, "831").await;
     budget(&app, "832").await;
@@ -195,6 +210,14 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
     )
     .await;
     assert_eq!(refused.status.as_u16(), 422, "{}", short(&refused.body));
+    let shared = build_case(&app, "832", "100001", "sw-own", "iro-own").await;
+    app.post(
+        &format!("/api/v1/children/{}/sharing", shared.child_id),
+        &Who::new("virtual_school", "832").token(),
+        &serde_json::json!({"la": "831", "reason": "Placed out of area, at school in 831"}),
+    )
+    .await
+    .ok();
     // The search reads the chronology, so the read models must have seen the fixtures.
     app.catch_up().await;
     let mut failures = Vec::new();
@@ -203,6 +226,7 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
         .into_iter()
         .chain(routes())
         .chain(inbound_routes())
+        .chain(sharing_routes())
     {
         // Without a token, every route answers 401 and writes nothing.
         let (path, body) = (route.request)(&own);
@@ -216,14 +240,15 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
         }
         assert_eq!(app.head().await, head);
         for role in ROLES {
-            let token = caller(role, &own, &other_la);
-            for case in [Case::Own, Case::OtherChild, Case::OtherLa] {
+            let token = caller(role, &own, &other_la, &shared);
+            for case in [Case::Own, Case::OtherChild, Case::OtherLa, Case::Shared] {
                 let child = match (route.target, case) {
-                    (Target::Caller, Case::OtherChild | Case::OtherLa) => continue,
+                    (Target::Caller, Case::OtherChild | Case::OtherLa | Case::Shared) => continue,
                     (Target::LocalAuthority, Case::OtherChild) => continue,
                     (_, Case::Own) => &own,
                     (_, Case::OtherChild) => &other_child,
                     (_, Case::OtherLa) => &other_la,
+                    (_, Case::Shared) => &shared,
                 };
                 let (path, body) = (route.request)(child);
                 let head = app.head().await;
@@ -237,7 +262,7 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
                     let reached = match case {
                         Case::Own => true,
                         Case::OtherChild => route.la_wide.contains(&role),
-                        Case::OtherLa => false,
+                        Case::OtherLa | Case::Shared => false,
                     };
                     if answer.0 != 200 {
                         failures.push(format!(
@@ -263,12 +288,13 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
                         (Case::Own, _) => None,
                         (Case::OtherChild, _) if route.la_wide.contains(&role) => None,
                         (Case::OtherChild, _) => Some((404, "not-found")),
-                        (Case::OtherLa, Target::LocalAuthority)
+                        (Case::Shared, Target::Child) if route.shared.contains(&role) => None,
+                        (Case::OtherLa | Case::Shared, Target::LocalAuthority)
                             if route.template == "/api/v1/children" =>
                         {
                             Some((403, "forbidden"))
                         }
-                        (Case::OtherLa, _) => Some((404, "not-found")),
+                        (Case::OtherLa | Case::Shared, _) => Some((404, "not-found")),
                     }
                 };
                 match expected_refusal {
@@ -318,5 +344,5 @@ async fn every_route_every_role_own_child_other_child_other_la(backend: Backend)
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked > 900, "only {checked} checks ran");
+    assert!(checked > 1200, "only {checked} checks ran");
 }

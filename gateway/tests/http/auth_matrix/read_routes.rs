@@ -4,7 +4,9 @@
 //! their own child, an IRO the children they review, an auditor everything in their LA (and
 //! writes nothing), an integration account nothing at all. The cohort routes (compliance,
 //! funding) cover the whole LA, so only the LA-wide readers may ask for them; the audit routes
-//! are for auditors and administrators.
+//! are for auditors and administrators. A record another LA shares with the caller's is read
+//! with the same reach as the caller's own LA's children, but never listed by the cohort routes
+//! or the search.
 
 use super::routes::{ADMIN, AUDITOR, CARER, DT, SW, VS, YP};
 use super::{ChildCase, Route, Target};
@@ -31,6 +33,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/children",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: &[],
             // Every fixture child has the same UPN, so the search finds each child the caller
             // reaches, and the matrix checks which of the three cases the answer holds.
             target: Target::Search,
@@ -41,6 +44,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| (child_path(case, ""), None),
         },
@@ -49,6 +53,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/timeline",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| (child_path(case, "/timeline"), None),
         },
@@ -57,6 +62,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/peps",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| (child_path(case, "/peps"), None),
         },
@@ -65,6 +71,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| (format!("/api/v1/peps/{}", case.pep.pep_id), None),
         },
@@ -73,6 +80,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/attachments",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| {
                 (
@@ -86,6 +94,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/attachments/{attachment_id}",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,
+            shared: READERS,
             target: Target::Child,
             request: |case| {
                 let path = format!(
@@ -100,6 +109,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/compliance",
             allowed: LA_WIDE_READERS,
             la_wide: LA_WIDE_READERS,
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/compliance".to_owned(), None),
         },
@@ -108,6 +118,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/funding",
             allowed: LA_WIDE_READERS,
             la_wide: LA_WIDE_READERS,
+            shared: &[],
             target: Target::Caller,
             request: |_| {
                 let path = format!("/api/v1/funding?financial_year={FINANCIAL_YEAR}");
@@ -119,6 +130,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/audit/children/{child_id}",
             allowed: AUDITORS,
             la_wide: AUDITORS,
+            shared: AUDITORS,
             target: Target::Child,
             request: |case| (format!("/api/v1/audit/children/{}", case.child_id), None),
         },
@@ -127,6 +139,7 @@ pub(super) fn read_routes() -> Vec<Route> {
             template: "/api/v1/audit/verify",
             allowed: AUDITORS,
             la_wide: AUDITORS,
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/audit/verify".to_owned(), None),
         },

@@ -19,9 +19,9 @@ pub(super) const ADMIN: &str = "admin";
 pub(super) const AUDITOR: &str = "auditor";
 
 /// The writers whose reach is every child of their LA.
-const LA_WIDE_WRITERS: &[&str] = &[VS, ADMIN];
+pub(super) const LA_WIDE_WRITERS: &[&str] = &[VS, ADMIN];
 
-fn child_path(case: &ChildCase, rest: &str) -> String {
+pub(super) fn child_path(case: &ChildCase, rest: &str) -> String {
     format!("/api/v1/children/{}{rest}", case.child_id)
 }
 
@@ -40,6 +40,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::LocalAuthority,
             request: |case| {
                 let body = register_body(case.la, &Uuid::now_v7().simple().to_string());
@@ -51,6 +52,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/details",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"details": {"date_of_birth": "2012-05-14", "sex": 2}});
@@ -62,6 +64,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/episodes",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| (child_path(case, "/episodes"), Some(episode_body())),
         },
@@ -70,6 +73,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/education-settings",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| {
                 // The same school and start date as the fixture: a repeat, so every designated
@@ -84,6 +88,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/assignments",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"role": "virtual_school_officer",
@@ -96,6 +101,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/sen-status",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"provision": "sen_support", "effective_from": "2024-09-02"});
@@ -107,6 +113,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/attendance",
             allowed: &[VS, DT],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT],
             target: Target::Child,
             request: |case| {
                 let body = json!({"period_start": "2024-09-02", "period_end": "2024-10-18",
@@ -120,6 +127,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/exclusions",
             allowed: &[VS, DT],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT],
             target: Target::Child,
             request: |case| {
                 let body = json!({"kind": "suspension", "start_date": "2024-10-07", "days": 1,
@@ -132,6 +140,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/attainment",
             allowed: &[VS, DT],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT],
             target: Target::Child,
             request: |case| {
                 let body = json!({"subject": "Maths", "assessment": "Autumn test",
@@ -144,6 +153,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/children/{child_id}/peps",
             allowed: &[VS, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"kind": "review", "trigger": "requested"});
@@ -155,6 +165,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/funding/{la}/{financial_year}/budget",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::LocalAuthority,
             request: |case| (funding_path(case, "/budget"), Some(budget_body())),
         },
@@ -163,6 +174,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/funding/{la}/{financial_year}/requests",
             allowed: &[VS, DT],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT],
             target: Target::Child,
             request: |case| {
                 let mut body = funding_request_body(&case.pep);
@@ -175,6 +187,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/allocate",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/allocate", case.funding_request_id);
@@ -186,6 +199,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/impact",
             allowed: &[VS, DT],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT],
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/impact", case.funding_request_id);
@@ -200,6 +214,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/reject",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Child,
             request: |case| {
                 let path = format!("/requests/{}/reject", case.funding_request_id);
@@ -214,6 +229,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/sections/{section}",
             allowed: &[VS, DT, SW, CARER, YP],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW, CARER, YP],
             target: Target::Child,
             request: |case| {
                 let body = json!({"content": "My views on school"});
@@ -225,6 +241,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/sections/{section}/complete",
             allowed: &[VS, DT, SW, CARER, YP],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW, CARER, YP],
             target: Target::Child,
             request: |case| {
                 (
@@ -238,6 +255,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/attachments",
             allowed: &[VS, DT, SW, CARER, YP],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW, CARER, YP],
             target: Target::Child,
             request: |case| (pep_path(case, "/attachments?file_name=drawing.png"), None),
         },
@@ -246,6 +264,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/child-views",
             allowed: &[VS, DT, SW, CARER, YP],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW, CARER, YP],
             target: Target::Child,
             request: |case| {
                 (
@@ -259,6 +278,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/meetings",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 (
@@ -272,6 +292,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/meetings/{meeting_id}/held",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"child_attended": false, "child_absence_reason": "Unwell",
@@ -288,6 +309,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/targets",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"area": "attendance", "description": "Attend every day",
@@ -303,6 +325,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/targets/{target_id}/review",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let path = format!("/targets/{}/review", case.pep.target_id);
@@ -317,6 +340,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/actions",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let body = json!({"description": "Book a careers talk",
@@ -330,6 +354,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/actions/{action_id}/complete",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| {
                 let path = format!("/actions/{}/complete", case.pep.action_id);
@@ -341,6 +366,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/submit",
             allowed: &[VS, DT, SW],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[DT, SW],
             target: Target::Child,
             request: |case| (pep_path(case, "/submit"), Some(json!({}))),
         },
@@ -349,6 +375,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/return",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Child,
             request: |case| {
                 (
@@ -362,6 +389,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/quality-assurance",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Child,
             request: |case| {
                 (
@@ -375,6 +403,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/sign-off",
             allowed: &[VS],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Child,
             request: |case| {
                 (
@@ -388,6 +417,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/peps/{pep_id}/withdraw",
             allowed: &[VS, SW, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[SW],
             target: Target::Child,
             request: |case| {
                 (
@@ -401,6 +431,7 @@ pub(super) fn routes() -> Vec<Route> {
             template: "/api/v1/audit/access-log",
             allowed: &[AUDITOR, ADMIN],
             la_wide: LA_WIDE_WRITERS,
+            shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/audit/access-log".to_owned(), None),
         },

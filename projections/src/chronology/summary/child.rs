@@ -213,6 +213,15 @@ pub fn child_event(event: &ChildEvent) -> (Category, String) {
                 quoted(summary)
             ),
         ),
+        ChildEvent::RecordShared {
+            with_la, reason, ..
+        } => (
+            Category::Record,
+            format!("Record shared with LA {with_la}: {}", quoted(reason)),
+        ),
+        ChildEvent::RecordSharingEnded { with_la, .. } => {
+            (Category::Record, format!("Sharing with LA {with_la} ended"))
+        }
     }
 }
 

@@ -107,4 +107,28 @@ mod tests {
             "Attendance 66.6% (2 of 3 sessions, 1 unauthorised) from 2 Sep 2024 to 25 Oct 2024"
         );
     }
+
+    #[test]
+    fn sharing_a_record_reads_as_one_line_of_the_record() {
+        let shared = ChildEvent::RecordShared {
+            with_la: domain::values::LaCode::parse("830").unwrap(),
+            reason: "placed out of area\nnear her aunt".to_owned(),
+            shared_on: NaiveDate::from_ymd_opt(2025, 2, 3).unwrap(),
+        };
+        assert_eq!(
+            child_event(&shared),
+            (
+                Category::Record,
+                "Record shared with LA 830: placed out of area near her aunt".to_owned()
+            )
+        );
+        let ended = ChildEvent::RecordSharingEnded {
+            with_la: domain::values::LaCode::parse("830").unwrap(),
+            ended_on: NaiveDate::from_ymd_opt(2025, 7, 21).unwrap(),
+        };
+        assert_eq!(
+            child_event(&ended),
+            (Category::Record, "Sharing with LA 830 ended".to_owned())
+        );
+    }
 }
