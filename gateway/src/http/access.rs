@@ -246,6 +246,10 @@ fn describe(operation: Operation) -> &'static str {
         Operation::ReadChildRecord => "read children's records",
         Operation::QueryAccessLog => "read the access log",
         Operation::PostFeed => "post feed messages",
+        Operation::ManageWebhooks => "manage notice webhooks",
+        Operation::ReadNoticeDeliveries => "see notice deliveries",
+        Operation::RetryNoticeDelivery => "retry notice deliveries",
+        Operation::ReadInbox => "read a notice inbox",
     }
 }
 

@@ -36,6 +36,7 @@ pub const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/api/v1
         (name = "peps", description = "Personal Education Plans: sections, meetings, views, targets, actions, workflow"),
         (name = "funding", description = "Pupil Premium Plus budgets, requests, allocations and impact"),
         (name = "audit", description = "Evidence for auditors"),
+        (name = "notices", description = "IRO notices: webhooks, deliveries and the in-app inbox"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]
@@ -80,6 +81,19 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(funding::record_funding_impact))
         .routes(routes!(audit::access_log))
         .merge(super::reads::routes())
+        .merge(notice_routes())
+}
+
+/// The routes of IRO notice delivery (`crate::notify`).
+fn notice_routes() -> OpenApiRouter<AppState> {
+    use super::routes::{inbox, notices, webhooks};
+    OpenApiRouter::new()
+        .routes(routes!(webhooks::register_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhooks::deactivate_webhook))
+        .routes(routes!(notices::notice_deliveries))
+        .routes(routes!(notices::retry_delivery))
+        .routes(routes!(inbox::inbox))
+        .routes(routes!(inbox::mark_read))
 }
 
 fn problem_response(kind_list: &[ProblemKind]) -> Response {

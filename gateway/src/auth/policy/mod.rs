@@ -90,11 +90,20 @@ pub enum Operation {
     QueryAccessLog,
     /// Post an inbound feed message (child or placement).
     PostFeed,
+    // --- IRO notice delivery (crate::notify) ---
+    /// Register, list and deactivate the LA's notice webhooks.
+    ManageWebhooks,
+    /// See a notice's deliveries, attempts and read receipts.
+    ReadNoticeDeliveries,
+    /// Re-queue a failed notice delivery.
+    RetryNoticeDelivery,
+    /// Read one's own notice inbox and record read receipts in it.
+    ReadInbox,
 }
 
 impl Operation {
     /// Every operation, so tests can check the table covers them all.
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 37] = [
         Operation::RegisterChild,
         Operation::UpdateChildDetails,
         Operation::RecordEpisode,
@@ -128,6 +137,11 @@ impl Operation {
         Operation::ReadChildRecord,
         Operation::QueryAccessLog,
         Operation::PostFeed,
+        // IRO notice delivery.
+        Operation::ManageWebhooks,
+        Operation::ReadNoticeDeliveries,
+        Operation::RetryNoticeDelivery,
+        Operation::ReadInbox,
     ];
 }
 

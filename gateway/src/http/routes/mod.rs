@@ -9,6 +9,10 @@ pub mod funding;
 pub mod health;
 pub mod pep_workflow;
 pub mod peps;
+// IRO notice delivery (crate::notify).
+pub mod inbox;
+pub mod notices;
+pub mod webhooks;
 
 use super::access;
 use super::command::{CommandEnv, Created, path_id, respond};
