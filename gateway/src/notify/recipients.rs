@@ -110,7 +110,8 @@ fn body(notice: &NoticeRow, iro: &NamedPerson, recipients: Vec<Recipient>) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::child::{ChildEvent, PersonRef};
+    use domain::PersonRef;
+    use domain::child::ChildEvent;
     use uuid::Uuid;
 
     fn child(people: &[(AssignedRole, &str)]) -> ChildState {

@@ -11,6 +11,7 @@ mod fixtures;
 mod flow;
 mod idempotency;
 mod lag_metrics;
+mod notices;
 mod operations;
 mod support;
 mod unavailable;

@@ -25,6 +25,8 @@ use gateway::http::RecordDatabase;
 use serde_json::Value;
 use uuid::Uuid;
 
+// The notice routes (webhooks, deliveries, inbox) have their own matrix.
+mod notice_routes;
 mod read_routes;
 mod routes;
 
