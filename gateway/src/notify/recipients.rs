@@ -201,7 +201,12 @@ mod tests {
             created_at: addressed.requested_at,
             deactivated_at: None,
         };
-        let rows = deliveries_for(&addressed, &recipients, &[webhook.clone()], true);
+        let rows = deliveries_for(
+            &addressed,
+            &recipients,
+            std::slice::from_ref(&webhook),
+            true,
+        );
         let targets: Vec<(&str, &str)> = rows
             .iter()
             .map(|row| (row.channel, row.target.as_str()))

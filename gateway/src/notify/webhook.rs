@@ -37,13 +37,16 @@ pub async fn post(
     payload: &str,
 ) -> WebhookAnswer {
     let now = chrono::Utc::now().timestamp();
+    let Ok(signature) = signature_header(secret, now, payload.as_bytes()) else {
+        return WebhookAnswer {
+            status: None,
+            error: Some("the notice could not be signed".to_owned()),
+        };
+    };
     let result = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(
-            SIGNATURE_HEADER,
-            signature_header(secret, now, payload.as_bytes()),
-        )
+        .header(SIGNATURE_HEADER, signature)
         .header("Pep-Notice-Id", notice_id.to_string())
         .header("Pep-Delivery-Id", delivery_id.to_string())
         .header("Pep-Delivery-Attempt", attempt.to_string())
