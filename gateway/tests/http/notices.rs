@@ -17,7 +17,10 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use uuid::Uuid;
 
-on_both_back_ends!(inbox_read_receipts_and_unaddressed_notices);
+on_both_back_ends!(
+    inbox_read_receipts_and_unaddressed_notices,
+    bad_webhooks_are_refused_and_deactivation_is_kept
+);
 
 /// Requests a notice about `child_id` as the process manager would, and dispatches it.
 pub async fn notice_about(app: &TestApp, child_id: Uuid) -> Uuid {
@@ -182,4 +185,79 @@ async fn inbox_read_receipts_and_unaddressed_notices(backend: Backend) {
         .ok();
     assert_eq!(listing["state"], "addressed");
     assert_eq!(listing["iro_id"], "iro-late");
+}
+
+async fn bad_webhooks_are_refused_and_deactivation_is_kept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let virtual_school = Who::new("virtual_school", "831").token();
+    for (url, message) in [
+        ("ftp://receiver.example/hook", "https://"),
+        ("not a url", "is not a URL"),
+        ("https://user:pw@receiver.example/hook", "credentials"),
+    ] {
+        let refused = app
+            .post("/api/v1/webhooks", &virtual_school, &json!({"url": url}))
+            .await
+            .assert_problem(422, "validation");
+        assert_eq!(refused["errors"][0]["path"], "body.url");
+        assert!(
+            refused["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(message),
+            "{refused}"
+        );
+    }
+    app.post(
+        "/api/v1/webhooks",
+        &virtual_school,
+        &json!({"url": "https://receiver.example/hook", "secret": "mine"}),
+    )
+    .await
+    .assert_problem(422, "unknown-field");
+    assert!(
+        app.get("/api/v1/webhooks", &virtual_school).await.ok()["webhooks"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing refused was stored"
+    );
+
+    let created = app
+        .post(
+            "/api/v1/webhooks",
+            &virtual_school,
+            &json!({"url": "https://receiver.example/hook", "description": "case system"}),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201);
+    let created = created.json();
+    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+    let id = created["webhook_id"].as_str().unwrap();
+    let listed = app.get("/api/v1/webhooks", &virtual_school).await.ok();
+    assert_eq!(listed["webhooks"][0]["active"], true);
+    assert!(
+        listed["webhooks"][0].get("secret").is_none(),
+        "the secret is shown once"
+    );
+    let delete = |token: String| {
+        let app = &app;
+        let path = format!("/api/v1/webhooks/{id}");
+        async move {
+            app.send(
+                axum::http::Request::delete(path)
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    assert_eq!(delete(virtual_school.clone()).await.status.as_u16(), 204);
+    assert_eq!(delete(virtual_school.clone()).await.status.as_u16(), 204);
+    let other_la = Who::new("virtual_school", "832").token();
+    delete(other_la).await.assert_problem(404, "not-found");
+    let listed = app.get("/api/v1/webhooks", &virtual_school).await.ok();
+    assert_eq!(listed["webhooks"][0]["active"], false);
+    assert!(listed["webhooks"][0]["deactivated_at"].is_string());
 }
