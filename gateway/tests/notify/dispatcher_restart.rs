@@ -2,7 +2,8 @@
 //! from an older checkpoint (a crash before the save) adds no delivery row, the running
 //! dispatcher wakes on new events without polling, and a NATS delivery repeated after a crash
 //! between the publish and its record is stored once by JetStream (`Nats-Msg-Id`), on Debian's
-//! nats-server 2.9.
+//! nats-server 2.9. With NATS down, deliveries wait as failed attempts and go out once it is
+//! back.
 
 use crate::nats_server::{NatsServer, system_server_binary};
 use crate::relay_support::{TestDatabase, wait_until};
@@ -190,4 +191,76 @@ async fn a_restarted_dispatcher_adds_no_rows_and_a_repeated_publish_is_stored_on
             >= 1
     );
     assert_eq!(records.deliveries_of(notice_id).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn with_nats_down_deliveries_wait_are_logged_as_failed_attempts_and_go_out_when_it_returns() {
+    let database = TestDatabase::create().await;
+    let postgres = PostgresEventStore::connect(&database.url).await.unwrap();
+    postgres.migrate().await.unwrap();
+    let records = RecordDatabase::Postgres(postgres.pool().clone());
+    records.migrate().await.unwrap();
+    let store: Arc<dyn EventStore> = Arc::new(postgres);
+    let handler = CommandHandler::new(store.clone(), Arc::new(SystemClock), Arc::new(UuidV7Ids));
+    let (_, notice_id) = child_with_notice(&handler).await;
+    let wake = Arc::new(Notify::new());
+    NoticeDispatcher::new(
+        store.clone(),
+        records.clone(),
+        NoticeRule::default(),
+        true,
+        wake.clone(),
+    )
+    .catch_up()
+    .await
+    .unwrap();
+
+    let mut nats = NatsServer::start().await;
+    nats.kill();
+    let publisher = Arc::new(NoticePublisher::new(nats.url(), Duration::from_millis(500)));
+    let worker = DeliveryWorker::new(
+        records.clone(),
+        fast_notices(50),
+        Some(publisher),
+        wake,
+        Arc::new(NoticeMetrics::new()),
+    )
+    .unwrap();
+    assert_eq!(worker.run_once().await.unwrap(), 2);
+    let nats_rows = |rows: Vec<gateway::notify::tables::DeliveryView>| {
+        rows.into_iter()
+            .filter(|row| row.channel == "nats")
+            .collect::<Vec<_>>()
+    };
+    let waiting = nats_rows(records.deliveries_of(notice_id).await.unwrap());
+    assert!(waiting.iter().all(|row| row.state == "pending"
+        && row.attempt_log.len() == 1
+        && row.attempt_log[0].outcome == "failed"
+        && row.last_error.is_some()));
+
+    nats.restart().await;
+    let (records_for_wait, worker_for_wait) = (records.clone(), worker.clone());
+    wait_until(
+        Duration::from_secs(20),
+        "both NATS deliveries go out once NATS is back",
+        || {
+            let (records, worker) = (records_for_wait.clone(), worker_for_wait.clone());
+            async move {
+                worker.run_once().await.unwrap();
+                records
+                    .deliveries_of(notice_id)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|row| row.channel == "nats")
+                    .all(|row| row.state == "delivered")
+            }
+        },
+    )
+    .await;
+    let delivered = nats_rows(records.deliveries_of(notice_id).await.unwrap());
+    assert!(
+        delivered.iter().all(|row| row.attempt_log.len() >= 2
+            && row.attempt_log.last().unwrap().outcome == "delivered")
+    );
 }
