@@ -1,6 +1,8 @@
 //! The process manager: what one event on a child record implies elsewhere. Entering care
 //! opens the initial PEP; a placement or school change opens a review PEP (when none is open)
-//! and asks for the IRO to be told; an exclusion asks for the IRO to be told.
+//! and asks for the IRO to be told; an exclusion asks for the IRO to be told. (A PEP becoming
+//! overdue depends on the day, not on an event: the gateway's overdue sweeper asks for those
+//! notices. Delivering notices is the gateway's `notify` module.)
 //!
 //! It follows the log like any reader and turns each reaction into an ordinary command whose
 //! idempotency key is derived from the triggering event's id, so:

@@ -38,6 +38,31 @@ pub struct LaPolicy {
     pub new_pep_triggers: NewPepTriggers,
     /// Pupil Premium Plus rules.
     pub pupil_premium_plus: PupilPremiumPlusRule,
+    /// Who is copied on IRO notices. Optional in a file (older files have no such section).
+    #[serde(default)]
+    pub notices: NoticeRule,
+}
+
+/// Who receives a copy of a notice addressed to a child's IRO (placement or school change,
+/// education breakdown, exclusion, overdue PEP). The IRO always receives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeRule {
+    /// Copy the child's assigned social worker, who holds case responsibility and is expected
+    /// to act on the same changes the IRO is told about.
+    pub copy_social_worker: bool,
+    /// Copy the Virtual School team of the LA (off by default: the Virtual School already
+    /// sees every change on its compliance dashboard, and a copy of every notice would flood it).
+    pub copy_virtual_school: bool,
+}
+
+impl Default for NoticeRule {
+    fn default() -> Self {
+        Self {
+            copy_social_worker: true,
+            copy_virtual_school: false,
+        }
+    }
 }
 
 /// The year groups for which a looked-after child needs a PEP.
@@ -360,6 +385,7 @@ impl Default for LaPolicy {
                 release_requires: PepReleaseState::QualityAssured,
                 impact_required_before_further_funding: true,
             },
+            notices: NoticeRule::default(),
         }
     }
 }
@@ -373,6 +399,22 @@ mod tests {
         let from_file = LaPolicy::from_toml(DEFAULT_POLICY_TOML).unwrap();
         assert_eq!(from_file, LaPolicy::default());
         LaPolicy::default().validate().unwrap();
+    }
+
+    #[test]
+    fn a_file_without_a_notices_section_copies_as_the_default_does() {
+        let start = DEFAULT_POLICY_TOML.find("[notices]").unwrap();
+        let without = &DEFAULT_POLICY_TOML[..start];
+        let policy = LaPolicy::from_toml(without).unwrap();
+        assert_eq!(policy.notices, NoticeRule::default());
+        let changed = DEFAULT_POLICY_TOML
+            .replace("copy_virtual_school = false", "copy_virtual_school = true");
+        assert!(
+            LaPolicy::from_toml(&changed)
+                .unwrap()
+                .notices
+                .copy_virtual_school
+        );
     }
 
     #[test]

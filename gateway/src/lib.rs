@@ -16,6 +16,8 @@
 //! - [`event_log`]: the event store as the read side's `EventLog`, and the hash-chain check.
 //! - [`admin`]: `pep migrate`, `pep rebuild` and `pep audit` (`docs/operations.md`).
 //! - [`reference_data`]: bank holidays, LA policy and term dates, embedded or from files.
+//! - [`notify`]: IRO notices delivered on NATS, webhooks and the in-app inbox, and the
+//!   overdue-PEP sweeper (`docs/notices.md`).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod admin;
@@ -25,6 +27,7 @@ pub mod demo;
 pub mod event_log;
 pub mod http;
 pub mod inbound;
+pub mod notify;
 pub mod projection_feed;
 pub mod reference_data;
 pub mod relay;

@@ -286,6 +286,10 @@ fn describe(operation: Operation) -> &'static str {
         Operation::PostFeed => "post feed messages",
         Operation::ManageInboundRejections => "look after refused feed messages",
         Operation::ReadDataQuality => "read the data-quality view",
+        Operation::ManageWebhooks => "manage notice webhooks",
+        Operation::ReadNoticeDeliveries => "see notice deliveries",
+        Operation::RetryNoticeDelivery => "retry notice deliveries",
+        Operation::ReadInbox => "read a notice inbox",
     }
 }
 

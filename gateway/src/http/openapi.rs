@@ -45,6 +45,7 @@ pub const PUBLIC_PATHS: [&str; 5] = [
         (name = "funding", description = "Pupil Premium Plus budgets, requests, allocations and impact"),
         (name = "audit", description = "Evidence for auditors"),
         (name = "inbound", description = "Social care feeds over HTTP, refused messages, data quality"),
+        (name = "notices", description = "IRO notices: webhooks, deliveries and the in-app inbox"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]
@@ -98,6 +99,19 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inbound::resubmit))
         .routes(routes!(inbound::data_quality))
         .merge(super::reads::routes())
+        .merge(notice_routes())
+}
+
+/// The routes of IRO notice delivery (`crate::notify`).
+fn notice_routes() -> OpenApiRouter<AppState> {
+    use super::routes::{inbox, notices, webhooks};
+    OpenApiRouter::new()
+        .routes(routes!(webhooks::register_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhooks::deactivate_webhook))
+        .routes(routes!(notices::notice_deliveries))
+        .routes(routes!(notices::retry_delivery))
+        .routes(routes!(inbox::inbox))
+        .routes(routes!(inbox::mark_read))
 }
 
 fn problem_response(kind_list: &[ProblemKind]) -> Response {

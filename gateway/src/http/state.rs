@@ -6,6 +6,7 @@ use super::metrics::HttpMetrics;
 use super::rate_limit::{RateLimit, RateLimiter};
 use super::records::RecordDatabase;
 use crate::auth::TokenVerifier;
+use crate::notify::NoticeHub;
 use crate::projection_feed::ProjectionStatus;
 use crate::relay::RelayMetrics;
 use async_trait::async_trait;
@@ -86,6 +87,8 @@ struct Shared {
     readiness: Vec<Arc<dyn ReadinessProbe>>,
     metrics: HttpMetrics,
     rate_limiter: RateLimiter,
+    // Notice delivery (crate::notify): the worker's wake-up and counters.
+    notices: NoticeHub,
 }
 
 impl AppState {
@@ -107,6 +110,7 @@ impl AppState {
             readiness: Vec::new(),
             relay_metrics: None,
             projection_status: None,
+            notices: NoticeHub::default(),
         }
     }
 
@@ -164,6 +168,11 @@ impl AppState {
     pub fn rate_limiter(&self) -> &RateLimiter {
         &self.shared.rate_limiter
     }
+
+    /// Notice delivery's wake-up signal and counters, shared with this process's worker.
+    pub fn notices(&self) -> &NoticeHub {
+        &self.shared.notices
+    }
 }
 
 /// Builds an [`AppState`]; every setting has a production default.
@@ -179,9 +188,16 @@ pub struct AppStateBuilder {
     readiness: Vec<Arc<dyn ReadinessProbe>>,
     relay_metrics: Option<Arc<RelayMetrics>>,
     projection_status: Option<ProjectionStatus>,
+    notices: NoticeHub,
 }
 
 impl AppStateBuilder {
+    /// Shares notice delivery's wake-up and counters with the worker `pep serve` runs.
+    pub fn notice_hub(mut self, hub: NoticeHub) -> Self {
+        self.notices = hub;
+        self
+    }
+
     /// Uses these code lists (for example the embedded ones with newer years from a file).
     pub fn code_lists(mut self, code_lists: CodeLists) -> Self {
         self.code_lists = Arc::new(code_lists);
@@ -243,6 +259,7 @@ impl AppStateBuilder {
                 readiness: self.readiness,
                 metrics: HttpMetrics::new(self.relay_metrics, self.projection_status),
                 rate_limiter,
+                notices: self.notices,
             }),
         }
     }

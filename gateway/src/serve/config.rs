@@ -81,6 +81,52 @@ pub struct FileConfig {
     read_wait_ms: Option<u64>,
     max_projector_lag: Option<u64>,
     shutdown_grace_ms: Option<u64>,
+    notices: Option<NoticeFileConfig>,
+}
+
+/// The `[notices]` table of the configuration file: IRO notice delivery (all optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeFileConfig {
+    attempt_timeout_ms: Option<u64>,
+    max_attempts: Option<u32>,
+    backoff_base_ms: Option<u64>,
+    backoff_cap_ms: Option<u64>,
+    sweep_interval_seconds: Option<u64>,
+}
+
+impl NoticeFileConfig {
+    /// Applies the keys given over `config`, refusing impossible values.
+    fn apply(&self, config: &mut crate::notify::NoticeConfig) -> anyhow::Result<()> {
+        if let Some(milliseconds) = self.attempt_timeout_ms {
+            if milliseconds == 0 || milliseconds > 300_000 {
+                bail!("notices.attempt_timeout_ms: must be between 1 and 300000");
+            }
+            config.attempt_timeout = Duration::from_millis(milliseconds);
+        }
+        if let Some(attempts) = self.max_attempts {
+            if attempts == 0 || attempts > 100 {
+                bail!("notices.max_attempts: must be between 1 and 100");
+            }
+            config.max_attempts = attempts;
+        }
+        if let Some(milliseconds) = self.backoff_base_ms {
+            config.backoff_base = Duration::from_millis(milliseconds);
+        }
+        if let Some(milliseconds) = self.backoff_cap_ms {
+            config.backoff_cap = Duration::from_millis(milliseconds);
+        }
+        if config.backoff_cap < config.backoff_base {
+            bail!("notices.backoff_cap_ms: must not be below notices.backoff_base_ms");
+        }
+        if let Some(seconds) = self.sweep_interval_seconds {
+            if seconds == 0 {
+                bail!("notices.sweep_interval_seconds: must be at least 1");
+            }
+            config.sweep_interval = Duration::from_secs(seconds);
+        }
+        Ok(())
+    }
 }
 
 /// The parts of the service one process runs.
@@ -195,6 +241,8 @@ pub struct ServeConfig {
     pub relay: crate::relay::RelayConfig,
     /// Inbound feed timings and names on NATS (the URL is `nats_url`; tests shorten timings).
     pub inbound: crate::inbound::InboundNatsConfig,
+    /// IRO notice delivery: timeouts, attempts, backoff, sweep interval.
+    pub notices: crate::notify::NoticeConfig,
     /// Policy and calendar.
     pub reference: ReferenceData,
 }
@@ -218,6 +266,7 @@ impl ServeConfig {
             feed: crate::projection_feed::FeedConfig::default(),
             relay: crate::relay::RelayConfig::default(),
             inbound: crate::inbound::InboundNatsConfig::new(String::new()),
+            notices: crate::notify::NoticeConfig::default(),
             reference,
         }
     }
@@ -290,6 +339,9 @@ impl ServeConfig {
         if let Some(milliseconds) = file.shutdown_grace_ms {
             config.shutdown_grace = Duration::from_millis(milliseconds);
         }
+        if let Some(notices) = &file.notices {
+            notices.apply(&mut config.notices)?;
+        }
         if config.nats_url.is_none() && config.roles != Roles::ALL {
             bail!(
                 "roles: without NATS_URL the in-process bus joins the relay and the projectors \
@@ -307,7 +359,8 @@ fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
         .map_err(|error| anyhow::anyhow!("{}: {}", path.display(), error.message()))
         .with_context(|| {
             "the configuration file is not valid (keys: listen, data_dir, database_url, nats_url, \
-             jwt_secret, jwks_file, jwks_url, jwks_refresh_seconds, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms)"
+             jwt_secret, jwks_file, jwks_url, jwks_refresh_seconds, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms, \
+             [notices])"
         })
 }
 
@@ -387,6 +440,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("at least 32 bytes"), "{error}");
+    }
+
+    #[test]
+    fn notice_delivery_is_configured_in_its_own_table() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("pep.toml");
+        std::fs::write(
+            &file,
+            "[notices]\nmax_attempts = 3\nbackoff_base_ms = 100\nbackoff_cap_ms = 1000\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(file.clone()),
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::resolve(&args, reference()).unwrap();
+        assert_eq!(config.notices.max_attempts, 3);
+        assert_eq!(config.notices.backoff_cap, Duration::from_secs(1));
+        std::fs::write(&file, "[notices]\nmax_attempts = 0\n").unwrap();
+        let error = format!(
+            "{:#}",
+            ServeConfig::resolve(&args, reference()).unwrap_err()
+        );
+        assert!(error.contains("notices.max_attempts"), "{error}");
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! [`run`] takes its listener and its shutdown token from the caller, so tests bind port 0 and
 //! stop it at will; [`run_serve_command`] binds the configured address and cancels on SIGTERM
 //! or Ctrl-C. Shutdown stops accepting connections and drains requests in flight (axum's
-//! graceful shutdown), then stops the process manager, the relay (which saves its checkpoint),
-//! and the projectors, each within the configured grace, and finally brings every read model's
+//! graceful shutdown), then stops the process manager, notice delivery (dispatcher, worker and
+//! overdue sweeper, which run with the process-manager role), the relay (which saves its
+//! checkpoint), and the projectors, each within the configured grace, and finally brings every read model's
 //! checkpoint to the head of the log from the store, so nothing committed is left unapplied.
 
 mod auth_source;
@@ -209,6 +210,30 @@ pub async fn run(
         ))
     });
 
+    // --- IRO notice delivery (crate::notify): runs with the process-manager role ---
+    let notice_hub = crate::notify::NoticeHub::default();
+    let notice_services = if config.roles.process_manager {
+        Some(
+            crate::notify::spawn_notice_services(crate::notify::NoticeSetup {
+                store: database.store.clone(),
+                records: database.records.clone(),
+                read: database.read.clone(),
+                compliance: projections::compliance::ComplianceProjector::new(
+                    config.reference.policy.clone(),
+                    config.reference.calendar.clone(),
+                ),
+                rule: config.reference.policy.notices,
+                nats_url: config.nats_url.clone(),
+                config: config.notices.clone(),
+                hub: notice_hub.clone(),
+            })
+            .context("starting notice delivery")?,
+        )
+    } else {
+        None
+    };
+    // --- end of IRO notice delivery ---
+
     let mut relay_metrics = None;
     let relay = if config.roles.relay {
         let publisher: Arc<dyn Publisher> = match (&bus, &config.nats_url) {
@@ -256,7 +281,8 @@ pub async fn run(
         let mut builder =
             AppState::builder(database.store.clone(), database.records.clone(), verifier)
                 .clock(Arc::new(SystemClock))
-                .ids(Arc::new(UuidV7Ids));
+                .ids(Arc::new(UuidV7Ids))
+                .notice_hub(notice_hub.clone());
         if let Some(metrics) = relay_metrics {
             builder = builder.relay_metrics(metrics);
         }
@@ -302,6 +328,9 @@ pub async fn run(
     }
     process_manager_stop.cancel();
     join_within("the process manager", process_manager, grace).await;
+    if let Some(notice_services) = notice_services {
+        notice_services.stop(grace).await;
+    }
     relay_stop.cancel();
     join_within("the relay", relay, grace).await;
     if let Some(feed) = feed {

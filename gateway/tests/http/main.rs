@@ -14,6 +14,7 @@ mod flow;
 mod idempotency;
 mod jwks_url;
 mod lag_metrics;
+mod notices;
 mod operations;
 mod sharing;
 mod sharing_failures;

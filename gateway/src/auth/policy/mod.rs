@@ -95,11 +95,20 @@ pub enum Operation {
     PostFeed,
     ManageInboundRejections,
     ReadDataQuality,
+    // --- IRO notice delivery (crate::notify) ---
+    /// Register, list and deactivate the LA's notice webhooks.
+    ManageWebhooks,
+    /// See a notice's deliveries, attempts and read receipts.
+    ReadNoticeDeliveries,
+    /// Re-queue a failed notice delivery.
+    RetryNoticeDelivery,
+    /// Read one's own notice inbox and record read receipts in it.
+    ReadInbox,
 }
 
 impl Operation {
     /// Every operation, so tests can check the table covers them all.
-    pub const ALL: [Operation; 36] = [
+    pub const ALL: [Operation; 40] = [
         Operation::RegisterChild,
         Operation::UpdateChildDetails,
         Operation::RecordEpisode,
@@ -136,6 +145,11 @@ impl Operation {
         Operation::PostFeed,
         Operation::ManageInboundRejections,
         Operation::ReadDataQuality,
+        // IRO notice delivery.
+        Operation::ManageWebhooks,
+        Operation::ReadNoticeDeliveries,
+        Operation::RetryNoticeDelivery,
+        Operation::ReadInbox,
     ];
 
     /// Whether the operation only reads. A record shared with another LA is open to that LA's

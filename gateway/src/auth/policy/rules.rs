@@ -271,4 +271,37 @@ pub const RULES: &[Rule] = &[
         routes: &[("GET", "/api/v1/data-quality")],
         grants: &[VIRTUAL_SCHOOL, grant(Auditor, LocalAuthority), ADMIN],
     },
+    // --- IRO notice delivery (crate::notify) ---
+    Rule {
+        operation: Operation::ManageWebhooks,
+        routes: &[
+            ("POST", "/api/v1/webhooks"),
+            ("GET", "/api/v1/webhooks"),
+            ("DELETE", "/api/v1/webhooks/{webhook_id}"),
+        ],
+        grants: &[VIRTUAL_SCHOOL, ADMIN],
+    },
+    Rule {
+        operation: Operation::ReadNoticeDeliveries,
+        routes: &[("GET", "/api/v1/notices/{notice_id}/deliveries")],
+        grants: &[VIRTUAL_SCHOOL, ADMIN],
+    },
+    Rule {
+        operation: Operation::RetryNoticeDelivery,
+        routes: &[(
+            "POST",
+            "/api/v1/notices/{notice_id}/deliveries/{delivery_id}/retry",
+        )],
+        grants: &[VIRTUAL_SCHOOL, ADMIN],
+    },
+    Rule {
+        // Each reads only the notices addressed to them: an IRO their own (by `iro_id`), a
+        // social worker their copies, the Virtual School the LA's copies.
+        operation: Operation::ReadInbox,
+        routes: &[
+            ("GET", "/api/v1/inbox"),
+            ("POST", "/api/v1/inbox/{notice_id}/read"),
+        ],
+        grants: &[grant(Iro, ReviewedChildren), SOCIAL_WORKER, VIRTUAL_SCHOOL],
+    },
 ];

@@ -1,5 +1,6 @@
 //! The gateway's own tables, kept in the same database as the events: the bytes of uploaded
-//! attachments, and the log of who read which child's record. Neither is an event: an
+//! attachments, and the log of who read which child's record (notice delivery's tables are
+//! created here too; they live in `crate::notify::tables`). Neither is an event: an
 //! attachment's identity (its SHA-256) enters the log when it is referenced by a command, and the
 //! access log is evidence about readers, not part of any child's record.
 //!
@@ -138,11 +139,19 @@ impl RecordDatabase {
                 for statement in POSTGRES_SCHEMA {
                     sqlx::query(statement).execute(&mut *transaction).await?;
                 }
+                // Notice delivery's tables (crate::notify::tables).
+                for statement in crate::notify::tables::SCHEMA {
+                    sqlx::query(statement).execute(&mut *transaction).await?;
+                }
                 transaction.commit().await?;
             }
             RecordDatabase::Sqlite(pool) => {
                 let mut transaction = pool.begin().await?;
                 for statement in SQLITE_SCHEMA {
+                    sqlx::query(statement).execute(&mut *transaction).await?;
+                }
+                // Notice delivery's tables (crate::notify::tables).
+                for statement in crate::notify::tables::SCHEMA {
                     sqlx::query(statement).execute(&mut *transaction).await?;
                 }
                 transaction.commit().await?;

@@ -109,7 +109,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     if let Ok(Ok(head)) = tokio::time::timeout(CHECK_TIMEOUT, state.store().head_position()).await {
         state.metrics().set_store_head(head);
     }
-    let mut response = state.metrics().render().into_response();
+    let mut text = state.metrics().render();
+    text.push_str(&state.notices().metrics.render());
+    let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -11,6 +11,10 @@ pub mod inbound;
 pub mod pep_workflow;
 pub mod peps;
 pub mod sharing;
+// IRO notice delivery (crate::notify).
+pub mod inbox;
+pub mod notices;
+pub mod webhooks;
 
 use super::access;
 use super::command::{CommandEnv, Created, path_id, respond};

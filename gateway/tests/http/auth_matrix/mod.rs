@@ -35,6 +35,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 mod inbound_routes;
+// The notice routes (webhooks, deliveries, inbox) have their own matrix.
+mod notice_routes;
 mod read_routes;
 mod routes;
 mod sharing_routes;
