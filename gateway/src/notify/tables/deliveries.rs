@@ -198,34 +198,35 @@ impl RecordDatabase {
         delivery_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Option<bool>, RecordError> {
+        // One conditional UPDATE rather than a read-then-write transaction: on SQLite a
+        // deferred transaction that reads first cannot wait for the worker's write lock and
+        // fails at once with "database is locked".
         on_pool!(self, pool => {
-            let mut transaction = pool.begin().await?;
+            let requeued = sqlx::query(
+                "UPDATE gateway_notice_deliveries SET state = $1, attempts_since_retry = 0, \
+                 next_attempt_at_micros = $2 \
+                 WHERE delivery_id = $3 AND notice_id = $4 AND state = $5",
+            )
+            .bind(PENDING)
+            .bind(micros(now))
+            .bind(delivery_id.to_string())
+            .bind(notice_id.to_string())
+            .bind(FAILED)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            if requeued == 1 {
+                return Ok(Some(true));
+            }
             let state: Option<String> = sqlx::query_scalar(
                 "SELECT state FROM gateway_notice_deliveries \
                  WHERE delivery_id = $1 AND notice_id = $2",
             )
             .bind(delivery_id.to_string())
             .bind(notice_id.to_string())
-            .fetch_optional(&mut *transaction)
+            .fetch_optional(pool)
             .await?;
-            let Some(state) = state else {
-                return Ok(None);
-            };
-            if state != FAILED {
-                return Ok(Some(false));
-            }
-            sqlx::query(
-                "UPDATE gateway_notice_deliveries SET state = $1, attempts_since_retry = 0, \
-                 next_attempt_at_micros = $2 WHERE delivery_id = $3 AND state = $4",
-            )
-            .bind(PENDING)
-            .bind(micros(now))
-            .bind(delivery_id.to_string())
-            .bind(FAILED)
-            .execute(&mut *transaction)
-            .await?;
-            transaction.commit().await?;
-            Ok(Some(true))
+            Ok(state.map(|_| false))
         })
     }
 
