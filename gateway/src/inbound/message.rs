@@ -147,28 +147,36 @@ pub fn parse_message(
 
 fn check_schema(feed: Feed, value: &Value) -> Result<(), RejectionReason> {
     let validator = feed_validator(feed);
-    let mut problems: Vec<(RejectionKind, String, String)> = validator
-        .iter_errors(value)
-        .map(|error| {
-            let kind = match error.kind() {
-                jsonschema::error::ValidationErrorKind::AdditionalProperties { .. } => {
-                    RejectionKind::UnknownField
+    let mut problems: Vec<(RejectionKind, String, String)> = Vec::new();
+    for error in validator.iter_errors(value) {
+        let path = error.instance_path().as_str().to_owned();
+        match error.kind() {
+            // Named at the field itself, one problem each, so the sender sees exactly which.
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for name in unexpected {
+                    problems.push((
+                        RejectionKind::UnknownField,
+                        format!("{path}/{name}"),
+                        format!("{name} is not a field of this feed"),
+                    ));
                 }
-                jsonschema::error::ValidationErrorKind::Required { .. } => {
-                    RejectionKind::MissingField
-                }
-                jsonschema::error::ValidationErrorKind::Format { format } if format == "date" => {
-                    RejectionKind::InvalidDate
-                }
-                _ => RejectionKind::InvalidValue,
-            };
-            (
-                kind,
-                error.instance_path().as_str().to_owned(),
-                error.to_string(),
-            )
-        })
-        .collect();
+            }
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                let name = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned);
+                problems.push((
+                    RejectionKind::MissingField,
+                    format!("{path}/{name}"),
+                    format!("{name} is required"),
+                ));
+            }
+            jsonschema::error::ValidationErrorKind::Format { format } if format == "date" => {
+                problems.push((RejectionKind::InvalidDate, path, error.to_string()));
+            }
+            _ => problems.push((RejectionKind::InvalidValue, path, error.to_string())),
+        }
+    }
     if problems.is_empty() {
         return Ok(());
     }
