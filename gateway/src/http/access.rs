@@ -198,6 +198,34 @@ pub async fn authorize_child_read(
     request_id: Uuid,
 ) -> Result<ChildState, ApiError> {
     let child = child_in_reach(state, principal, Operation::ReadChildRecord, child_id).await?;
+    log_child_read(state, principal, child_id, &child, what, request_id).await?;
+    Ok(child)
+}
+
+/// For the read routes about one PEP: authorises a read of its child's record (loading each
+/// once) and writes it to the access log, as [`authorize_child_read`] does.
+pub async fn authorize_pep_read(
+    state: &AppState,
+    principal: &Principal,
+    pep_id: PepId,
+    what: &str,
+    request_id: Uuid,
+) -> Result<PepHeader, ApiError> {
+    let (header, child) =
+        pep_in_reach(state, principal, Operation::ReadChildRecord, pep_id).await?;
+    log_child_read(state, principal, header.child_id, &child, what, request_id).await?;
+    Ok(header)
+}
+
+/// Writes an authorised read of `child` to the access log; the read is refused if it cannot be.
+pub async fn log_child_read(
+    state: &AppState,
+    principal: &Principal,
+    child_id: ChildId,
+    child: &ChildState,
+    what: &str,
+    request_id: Uuid,
+) -> Result<(), ApiError> {
     let child_la = child
         .registration
         .as_ref()
@@ -216,7 +244,7 @@ pub async fn authorize_child_read(
             request_id,
         })
         .await?;
-    Ok(child)
+    Ok(())
 }
 
 /// For the cohort reads (LA-wide readers only, already checked): writes one access-log row per

@@ -54,17 +54,10 @@ pub async fn list_attachments(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let pep_id: PepId = path_id("pep_id", &pep_id)?;
-    let (header, _) = access::pep_in_reach(
+    access::authorize_pep_read(
         &state,
         &caller.principal,
-        Operation::ReadChildRecord,
         pep_id,
-    )
-    .await?;
-    access::authorize_child_read(
-        &state,
-        &caller.principal,
-        header.child_id,
         "GET /api/v1/peps/{id}/attachments",
         caller.ids.request_id,
     )
@@ -101,7 +94,7 @@ pub async fn download_attachment(
 ) -> Result<Response, ApiError> {
     let pep_id: PepId = path_id("pep_id", &pep_id)?;
     let attachment_id: Uuid = path_id("attachment_id", &attachment_id)?;
-    let (header, _) = access::pep_in_reach(
+    let (header, child) = access::pep_in_reach(
         &state,
         &caller.principal,
         Operation::ReadChildRecord,
@@ -119,10 +112,12 @@ pub async fn download_attachment(
         .await?
         .filter(|stored| stored.pep_id == pep_id)
         .ok_or_else(hidden)?;
-    access::authorize_child_read(
+    // Logged only once the file is known to exist, so a 404 leaves no row.
+    access::log_child_read(
         &state,
         &caller.principal,
         header.child_id,
+        &child,
         "GET /api/v1/peps/{id}/attachments/{attachment_id}",
         caller.ids.request_id,
     )

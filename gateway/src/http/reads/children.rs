@@ -402,17 +402,10 @@ pub async fn pep(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let pep_id: PepId = path_id("pep_id", &pep_id)?;
-    let (header, _) = access::pep_in_reach(
+    let header = access::authorize_pep_read(
         &state,
         &caller.principal,
-        Operation::ReadChildRecord,
         pep_id,
-    )
-    .await?;
-    access::authorize_child_read(
-        &state,
-        &caller.principal,
-        header.child_id,
         "GET /api/v1/peps/{id}",
         caller.ids.request_id,
     )
