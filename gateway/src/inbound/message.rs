@@ -317,14 +317,28 @@ mod tests {
                "placement_postcode": "WV27 9FW", "setting_urn": "8969628"})
     }
 
-    fn kind_of(feed: Feed, body: &Value) -> Result<InboundMessage, RejectionKind> {
+    fn parse(feed: Feed, body: &Value) -> Result<InboundMessage, RejectionReason> {
         parse_message(
             feed,
             body.to_string().as_bytes(),
             "831",
             CodeLists::embedded(),
         )
-        .map_err(|reason| reason.kind)
+    }
+
+    fn kind_of(feed: Feed, body: &Value) -> Result<InboundMessage, RejectionKind> {
+        parse(feed, body).map_err(|reason| reason.kind)
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_named_at_their_own_path() {
+        let mut body = placement();
+        body["colour"] = json!("blue");
+        body.as_object_mut().unwrap().remove("legal_status");
+        let reason = parse(Feed::Placement, &body).unwrap_err();
+        assert_eq!(reason.kind, RejectionKind::UnknownField);
+        let paths: Vec<&str> = reason.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/colour", "/legal_status"]);
     }
 
     #[test]
