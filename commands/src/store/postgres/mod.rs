@@ -89,9 +89,18 @@ impl PostgresEventStore {
         })
     }
 
+    /// The embedded migrations (`commands/migrations/postgres`), for listing what a database has.
+    pub fn migrations() -> sqlx::migrate::Migrator {
+        sqlx::migrate!("./migrations/postgres")
+    }
+
     /// Applies the embedded migrations (`commands/migrations/postgres`).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/postgres")
+        // The gateway's own migrations share the database's migration table; this migrator
+        // leaves their versions alone, as theirs leaves these.
+        let mut migrator = Self::migrations();
+        migrator.set_ignore_missing(true);
+        migrator
             .run(&self.inner.pool)
             .await
             .map_err(|error| StoreError::Unavailable(format!("migration failed: {error}")))

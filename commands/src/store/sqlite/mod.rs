@@ -98,9 +98,18 @@ impl SqliteEventStore {
         })
     }
 
+    /// The embedded migrations (`commands/migrations/sqlite`), for listing what a database has.
+    pub fn migrations() -> sqlx::migrate::Migrator {
+        sqlx::migrate!("./migrations/sqlite")
+    }
+
     /// Applies the embedded migrations (`commands/migrations/sqlite`).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite")
+        // The gateway's own migrations share the database's migration table; this migrator
+        // leaves their versions alone, as theirs leaves these.
+        let mut migrator = Self::migrations();
+        migrator.set_ignore_missing(true);
+        migrator
             .run(&self.inner.pool)
             .await
             .map_err(|error| StoreError::Unavailable(format!("migration failed: {error}")))

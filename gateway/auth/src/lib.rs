@@ -1,0 +1,25 @@
+//! Who is calling and what they may do: a bearer token (CONTRACTS.md §4) becomes a
+//! [`Principal`], and [`policy`] says, as one table of data, which roles may take which
+//! operation and on which children.
+//!
+//! A tour of the modules:
+//!
+//! - [`claims`]: the token's claims as they travel, and the [`Principal`] parsed from them
+//!   (a role the service knows, a valid LA code, the scope that role needs).
+//! - [`verifier`]: checks signatures and expiry: HS256 with a shared secret for development,
+//!   RS256 and ES256 against a JWKS document for production; and mints development tokens.
+//! - [`jwks_url`]: a JWKS fetched from the identity provider's URL and kept fresh (in the
+//!   background, and when a token names a key not yet seen).
+//! - [`policy`]: the authorisation table (operation → routes → roles → how far each reaches)
+//!   and its evaluation against what the child record says (LA, school, assigned people).
+
+pub mod claims;
+mod jwks;
+pub mod jwks_url;
+pub mod policy;
+pub mod verifier;
+
+pub use claims::{Claims, ClaimsError, Principal};
+pub use jwks_url::{JwksRefresh, validate_jwks_url};
+pub use policy::{ChildFacts, Denial, Grant, Operation, Reach, Rule};
+pub use verifier::{AuthError, TokenVerifier, VerifierError, issue_development_token};
