@@ -2,7 +2,7 @@
 //! (P-256) signing keys are kept, so a document with a symmetric or unsupported key is refused
 //! rather than silently half-used. Shared by the JWKS file and the JWKS URL.
 
-use super::verifier::VerifierError;
+use super::errors::VerifierError;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey};
 

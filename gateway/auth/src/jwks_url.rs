@@ -18,8 +18,8 @@
 //!
 //! [`TokenVerifier::verify`]: super::TokenVerifier::verify
 
+use super::errors::VerifierError;
 use super::jwks::{PublicKey, holds_key_id, parse_jwks};
-use super::verifier::VerifierError;
 use reqwest::Url;
 use reqwest::redirect::Policy;
 use std::net::IpAddr;

@@ -6,6 +6,8 @@
 //!
 //! - [`claims`]: the token's claims as they travel, and the [`Principal`] parsed from them
 //!   (a role the service knows, a valid LA code, the scope that role needs).
+//! - [`errors`]: why a verifier cannot be built ([`VerifierError`]) and why credentials are
+//!   refused ([`AuthError`]), shared by the key sources and the verifier.
 //! - [`verifier`]: checks signatures and expiry: HS256 with a shared secret for development,
 //!   RS256 and ES256 against a JWKS document for production; and mints development tokens.
 //! - [`jwks_url`]: a JWKS fetched from the identity provider's URL and kept fresh (in the
@@ -14,12 +16,14 @@
 //!   and its evaluation against what the child record says (LA, school, assigned people).
 
 pub mod claims;
+pub mod errors;
 mod jwks;
 pub mod jwks_url;
 pub mod policy;
 pub mod verifier;
 
 pub use claims::{Claims, ClaimsError, Principal};
+pub use errors::{AuthError, MINIMUM_SECRET_BYTES, VerifierError};
 pub use jwks_url::{JwksRefresh, validate_jwks_url};
 pub use policy::{ChildFacts, Denial, Grant, Operation, Reach, Rule};
-pub use verifier::{AuthError, TokenVerifier, VerifierError, issue_development_token};
+pub use verifier::{TokenVerifier, issue_development_token};

@@ -1,19 +1,18 @@
 //! One demo child's history, worked out from its index alone and played through the real
 //! command handler, so the demo cohort obeys every rule a live child's record does.
 
-use super::people::{self, School};
+use super::people;
 use super::{DemoIds, DemoSeedError};
 use chrono::{Days, NaiveDate};
 use commands::handlers::{CommandContext, CommandHandler, FundingRequest};
-use domain::child::{
-    AssignedRole, ChildCommand, ChildDetails, ExclusionKind, LeavingReason, Sex, Ssda903Episode,
-};
+use domain::child::{ChildCommand, ChildDetails, Sex, Ssda903Episode};
 use domain::funding::FinancialYear;
 use domain::ids::{ChildId, FundingRequestId, PepId};
 use domain::pep::{PepCommand, PepKind, PepSection, PepStatus, PepTrigger, QaRating};
 use domain::values::{LaCode, Money, Upn};
 use domain::{Actor, Role};
 
+mod child_steps;
 mod pep_steps;
 
 /// The PEP statuses the cohort cycles through, one per child in turn.
@@ -176,127 +175,6 @@ impl ChildScript<'_> {
     /// The child's id in the demo LA's social care system.
     fn la_child_id(&self) -> String {
         format!("{}{:05}", self.id_prefix, self.index + 1)
-    }
-
-    /// Registers the child, their care episodes, school, people, and any exclusion.
-    async fn record_child(&self, child_id: ChildId) -> Result<School, DemoSeedError> {
-        let index = self.index;
-        self.child(
-            child_id,
-            ChildCommand::Register {
-                child_id,
-                la: self.la.clone(),
-                la_child_id: self.la_child_id(),
-                details: self.details()?,
-            },
-            Role::Integration,
-        )
-        .await?;
-        let entered = self.entered_care();
-        let first = self.episode(entered, false);
-        self.child(
-            child_id,
-            ChildCommand::RecordEpisode {
-                episode: first.clone(),
-            },
-            Role::Integration,
-        )
-        .await?;
-        if index % 4 == 1 {
-            let moved_on = self.step(5);
-            let closed = Ssda903Episode {
-                end_date: Some(moved_on),
-                reason_ceased: Some("X1".to_owned()),
-                ..first
-            };
-            self.child(
-                child_id,
-                ChildCommand::RecordEpisode { episode: closed },
-                Role::Integration,
-            )
-            .await?;
-            self.child(
-                child_id,
-                ChildCommand::RecordEpisode {
-                    episode: self.episode(moved_on, true),
-                },
-                Role::Integration,
-            )
-            .await?;
-        }
-        let school = people::school(index);
-        self.child(
-            child_id,
-            ChildCommand::ChangeEducationSetting {
-                setting: school.setting()?,
-                // Most children were already at this school before they came into care.
-                started_on: days_before(entered, 150 + (index as u64 * 11) % 500),
-                leaving_reason: None,
-                leaving_detail: None,
-            },
-            Role::Integration,
-        )
-        .await?;
-        let assignments = [
-            (AssignedRole::SocialWorker, people::social_worker(index)),
-            (AssignedRole::DesignatedTeacher, school.designated_teacher()),
-            (AssignedRole::Iro, people::iro(index)),
-        ];
-        for (role, person) in assignments {
-            self.child(
-                child_id,
-                ChildCommand::AssignPerson {
-                    role,
-                    person,
-                    from: entered,
-                },
-                Role::SocialWorker,
-            )
-            .await?;
-        }
-        if index % 13 == 4 {
-            self.child(
-                child_id,
-                ChildCommand::RecordExclusion {
-                    kind: ExclusionKind::Suspension,
-                    start_date: self.step(4),
-                    days: Some(2 + (index % 3) as u32),
-                    reason: "persistent disruptive behaviour".to_owned(),
-                },
-                Role::DesignatedTeacher,
-            )
-            .await?;
-        }
-        if index % 9 == 3 {
-            let next = people::school(index + 7);
-            self.child(
-                child_id,
-                ChildCommand::ChangeEducationSetting {
-                    setting: next.setting()?,
-                    started_on: self.step(6),
-                    leaving_reason: Some(if index.is_multiple_of(2) {
-                        LeavingReason::ManagedMove
-                    } else {
-                        LeavingReason::PlacementMove
-                    }),
-                    leaving_detail: Some("agreed at the care planning meeting".to_owned()),
-                },
-                Role::SocialWorker,
-            )
-            .await?;
-            self.child(
-                child_id,
-                ChildCommand::AssignPerson {
-                    role: AssignedRole::DesignatedTeacher,
-                    person: next.designated_teacher(),
-                    from: self.step(6),
-                },
-                Role::SocialWorker,
-            )
-            .await?;
-            return Ok(next);
-        }
-        Ok(school)
     }
 
     /// Seeds the child and drives their PEP to its status in the cycle.

@@ -5,12 +5,13 @@
 //! printed: the `Debug` form of the configuration shows only whether one is set.
 
 use super::auth_source::{AuthSettings, AuthSource, resolve_auth};
+use super::config_file::{FileConfig, load_file};
+pub use super::roles::Roles;
 use crate::admin::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseArgs, DatabaseLocation};
 use anyhow::{Context as _, bail};
 use pep_reference::ReferenceData;
-use serde::Deserialize;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The address served when none is configured.
@@ -62,154 +63,6 @@ pub struct ServeArgs {
     /// Seed a synthetic demo cohort on first start.
     #[arg(long, env = "PEP_DEMO")]
     pub demo: bool,
-}
-
-/// The configuration file's keys (all optional).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    listen: Option<String>,
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    nats_url: Option<String>,
-    jwt_secret: Option<String>,
-    jwks_file: Option<PathBuf>,
-    jwks_url: Option<String>,
-    jwks_refresh_seconds: Option<u64>,
-    roles: Option<Vec<String>>,
-    demo: Option<bool>,
-    read_wait_ms: Option<u64>,
-    max_projector_lag: Option<u64>,
-    shutdown_grace_ms: Option<u64>,
-    notices: Option<NoticeFileConfig>,
-}
-
-/// The `[notices]` table of the configuration file: IRO notice delivery (all optional).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeFileConfig {
-    attempt_timeout_ms: Option<u64>,
-    max_attempts: Option<u32>,
-    backoff_base_ms: Option<u64>,
-    backoff_cap_ms: Option<u64>,
-    sweep_interval_seconds: Option<u64>,
-}
-
-impl NoticeFileConfig {
-    /// Applies the keys given over `config`, refusing impossible values.
-    fn apply(&self, config: &mut pep_notify::NoticeConfig) -> anyhow::Result<()> {
-        if let Some(milliseconds) = self.attempt_timeout_ms {
-            if milliseconds == 0 || milliseconds > 300_000 {
-                bail!("notices.attempt_timeout_ms: must be between 1 and 300000");
-            }
-            config.attempt_timeout = Duration::from_millis(milliseconds);
-        }
-        if let Some(attempts) = self.max_attempts {
-            if attempts == 0 || attempts > 100 {
-                bail!("notices.max_attempts: must be between 1 and 100");
-            }
-            config.max_attempts = attempts;
-        }
-        if let Some(milliseconds) = self.backoff_base_ms {
-            config.backoff_base = Duration::from_millis(milliseconds);
-        }
-        if let Some(milliseconds) = self.backoff_cap_ms {
-            config.backoff_cap = Duration::from_millis(milliseconds);
-        }
-        if config.backoff_cap < config.backoff_base {
-            bail!("notices.backoff_cap_ms: must not be below notices.backoff_base_ms");
-        }
-        if let Some(seconds) = self.sweep_interval_seconds {
-            if seconds == 0 {
-                bail!("notices.sweep_interval_seconds: must be at least 1");
-            }
-            config.sweep_interval = Duration::from_secs(seconds);
-        }
-        Ok(())
-    }
-}
-
-/// The parts of the service one process runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Roles {
-    /// The HTTP API.
-    pub api: bool,
-    /// The relay (store to NATS or the bus).
-    pub relay: bool,
-    /// The read models' projectors.
-    pub projectors: bool,
-    /// The process manager (one leader per database).
-    pub process_manager: bool,
-    /// The inbound feeds' JetStream consumer and dead-letter publisher (NATS only; the HTTP
-    /// feed routes belong to `api`).
-    pub inbound: bool,
-}
-
-impl Roles {
-    /// Everything, in one process.
-    pub const ALL: Roles = Roles {
-        api: true,
-        relay: true,
-        projectors: true,
-        process_manager: true,
-        inbound: true,
-    };
-
-    /// Parses `api,relay,projectors,process-manager` (any subset, at least one).
-    pub fn parse<S: AsRef<str>>(names: &[S]) -> anyhow::Result<Self> {
-        let mut roles = Roles {
-            api: false,
-            relay: false,
-            projectors: false,
-            process_manager: false,
-            inbound: false,
-        };
-        for name in names {
-            match name.as_ref().trim() {
-                "api" => roles.api = true,
-                "relay" => roles.relay = true,
-                "projectors" => roles.projectors = true,
-                "process-manager" | "process_manager" => roles.process_manager = true,
-                "inbound" => roles.inbound = true,
-                "" => {}
-                other => bail!(
-                    "unknown role {other:?}: the roles are api, relay, projectors, \
-                     process-manager and inbound"
-                ),
-            }
-        }
-        if roles
-            == (Roles {
-                api: false,
-                relay: false,
-                projectors: false,
-                process_manager: false,
-                inbound: false,
-            })
-        {
-            bail!(
-                "no role given: name at least one of api, relay, projectors, process-manager, \
-                 inbound"
-            );
-        }
-        Ok(roles)
-    }
-
-    /// The roles as written in logs.
-    pub fn describe(&self) -> String {
-        [
-            (self.api, "api"),
-            (self.relay, "relay"),
-            (self.projectors, "projectors"),
-            (self.process_manager, "process-manager"),
-            (self.inbound, "inbound"),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, name)| *name)
-        .collect::<Vec<_>>()
-        .join(",")
-    }
 }
 
 /// Everything `pep serve` needs, resolved and checked.
@@ -352,18 +205,6 @@ impl ServeConfig {
     }
 }
 
-fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the configuration file {}", path.display()))?;
-    toml::from_str(&text)
-        .map_err(|error| anyhow::anyhow!("{}: {}", path.display(), error.message()))
-        .with_context(|| {
-            "the configuration file is not valid (keys: listen, data_dir, database_url, nats_url, \
-             jwt_secret, jwks_file, jwks_url, jwks_refresh_seconds, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms, \
-             [notices])"
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,24 +305,5 @@ mod tests {
             ServeConfig::resolve(&args, reference()).unwrap_err()
         );
         assert!(error.contains("notices.max_attempts"), "{error}");
-    }
-
-    #[test]
-    fn roles_are_checked() {
-        assert_eq!(
-            Roles::parse(&["api", "relay"]).unwrap().describe(),
-            "api,relay"
-        );
-        assert!(
-            Roles::parse(&["api", "web"])
-                .unwrap_err()
-                .to_string()
-                .contains("\"web\"")
-        );
-        let args = ServeArgs {
-            role: Some("api".to_owned()),
-            ..ServeArgs::default()
-        };
-        assert!(ServeConfig::resolve(&args, reference()).is_err());
     }
 }

@@ -15,7 +15,9 @@
 
 mod auth_source;
 mod config;
+mod config_file;
 mod probes;
+mod roles;
 mod secret;
 
 pub use auth_source::{AuthSource, DEFAULT_JWKS_REFRESH_SECONDS};
