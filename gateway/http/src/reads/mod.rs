@@ -19,6 +19,7 @@ pub mod audit;
 pub mod children;
 pub mod cohort;
 pub(crate) mod position;
+pub mod timeline;
 
 pub use position::{READ_POSITION_HEADER, ReadSide};
 
@@ -33,7 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(children::find_children))
         .routes(routes!(children::child))
-        .routes(routes!(children::timeline))
+        .routes(routes!(timeline::timeline))
         .routes(routes!(children::child_peps))
         .routes(routes!(children::pep))
         .routes(routes!(attachments::list_attachments))
