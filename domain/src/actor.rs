@@ -1,4 +1,4 @@
-//! Who did something: the roles of CONTRACTS.md §4 and the actor recorded on every event.
+//! Who did something: the roles of contracts.md §4 and the actor recorded on every event.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! One SSDA903 episode row, as social care systems send it (CONTRACTS.md §1), and the checks
+//! One SSDA903 episode row, as social care systems send it (contracts.md §1), and the checks
 //! that make it well formed.
 //!
 //! Codes are kept as the strings the return uses: which codes are valid is data that changes by

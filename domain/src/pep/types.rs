@@ -130,7 +130,7 @@ impl PepSection {
     }
 }
 
-/// Where a PEP is in its workflow (PRODUCT.md): not started → in progress → ready → submitted
+/// Where a PEP is in its workflow (statutory-rules.md): not started → in progress → ready → submitted
 /// → quality assured or returned → (resubmitted) → signed off. Withdrawn ends a PEP that will
 /// not be completed (for example, the child left care).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

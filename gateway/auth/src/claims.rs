@@ -1,4 +1,4 @@
-//! The claims a bearer token carries (CONTRACTS.md §4), and the [`Principal`] they are parsed
+//! The claims a bearer token carries (contracts.md §4), and the [`Principal`] they are parsed
 //! into, so the rest of the gateway only ever sees a role it knows and scope values that are
 //! valid (an LA code of three digits, a six-digit school URN, child ids that are UUIDs).
 

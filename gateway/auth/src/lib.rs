@@ -1,4 +1,4 @@
-//! Who is calling and what they may do: a bearer token (CONTRACTS.md §4) becomes a
+//! Who is calling and what they may do: a bearer token (contracts.md §4) becomes a
 //! [`Principal`], and [`policy`] says, as one table of data, which roles may take which
 //! operation and on which children.
 //!
@@ -14,6 +14,7 @@
 //!   background, and when a token names a key not yet seen).
 //! - [`policy`]: the authorisation table (operation → routes → roles → how far each reaches)
 //!   and its evaluation against what the child record says (LA, school, assigned people).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod claims;
 pub mod errors;

@@ -1,4 +1,4 @@
-//! Bearer token verification (CONTRACTS.md §4): HS256 with a configured secret for development,
+//! Bearer token verification (contracts.md §4): HS256 with a configured secret for development,
 //! RS256 or ES256 against the public keys of a JWKS document (a file, or a URL kept fresh by
 //! [`super::jwks_url`]) in production. A verifier accepts only its own algorithms, so a token
 //! signed with the public key as an HMAC secret (the classic algorithm confusion) is refused.

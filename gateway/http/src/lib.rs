@@ -1,4 +1,4 @@
-//! The HTTP API's command side (CONTRACTS.md §3): a command route for every user action on a
+//! The HTTP API's command side (contracts.md §3): a command route for every user action on a
 //! child record, a PEP and a PP+ budget, plus `/healthz`, `/readyz`, `/metrics`, the OpenAPI
 //! document and the auditors' access log. `pep serve` mounts [`router`]; the read routes join
 //! it later and reuse [`access`] (authorisation and access logging) and [`problem`].
@@ -17,6 +17,7 @@
 //! - [`metrics`], [`rate_limit`], [`openapi`].
 //!
 //! `docs/http-api.md` lists the routes, the problem types and the authorisation table.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod access;
 pub mod command;

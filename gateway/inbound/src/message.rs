@@ -1,4 +1,4 @@
-//! The two inbound message bodies (CONTRACTS.md §1) and the checks that decide whether a message
+//! The two inbound message bodies (contracts.md §1) and the checks that decide whether a message
 //! is malformed (refused, dead-lettered) or well formed (applied, perhaps flagged).
 //!
 //! A message passes four gates, in order, and the first that fails names the rejection:

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The kinds of malformed message (CONTRACTS.md §1). Their names are stable: dashboards and
+/// The kinds of malformed message (contracts.md §1). Their names are stable: dashboards and
 /// alert rules filter on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

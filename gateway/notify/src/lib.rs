@@ -34,6 +34,7 @@
 //!
 //! Delivery state lives only here, never in the `iro_notices` read model, which is rebuilt from
 //! events. `docs/notices.md` describes the behaviour for operators and receivers.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod dispatcher;

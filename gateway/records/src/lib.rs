@@ -7,6 +7,7 @@
 //! Every gateway-owned table (these, the inbound log's and notice delivery's) is created and
 //! changed only by the versioned migrations in `gateway/records/migrations/`, applied by
 //! [`migrations::migrate`] from `pep migrate` and at the start of `pep serve`.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod access_log;
 mod attachment_list;

@@ -149,7 +149,7 @@ enum Adoption {
     Refuse(String),
 }
 
-fn baseline<'a>(migrator: &'a Migrator, version: i64) -> Result<&'a Migration, RecordError> {
+fn baseline(migrator: &Migrator, version: i64) -> Result<&Migration, RecordError> {
     migrator
         .iter()
         .find(|migration| migration.version == version)

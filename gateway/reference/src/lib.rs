@@ -1,6 +1,7 @@
 //! Loads the reference data the domain needs (bank holidays, LA policy, term dates) from the
 //! embedded defaults and optional files, so newer bank holidays, an LA's own policy and its term
 //! dates can be used without a new release. This is the only place that reads them from disk.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 use anyhow::{Context, anyhow};
 use chrono::{Datelike, NaiveDate};

@@ -1,6 +1,6 @@
 //! The data-quality view: children whose record carries a problem the social care system owns
 //! (a UPN whose check letter fails, overlapping episodes, a first episode that does not start a
-//! period of care). Such records were applied and flagged rather than refused (CONTRACTS.md §1),
+//! period of care). Such records were applied and flagged rather than refused (contracts.md §1),
 //! so this is where someone finds them to get them corrected at source.
 
 use super::schema::CHILDREN;

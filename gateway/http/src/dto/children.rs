@@ -96,7 +96,7 @@ impl UpdateChildDetailsBody {
     }
 }
 
-/// One SSDA903 episode row (CONTRACTS.md §1).
+/// One SSDA903 episode row (contracts.md §1).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EpisodeBody {

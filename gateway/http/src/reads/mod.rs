@@ -1,4 +1,4 @@
-//! The HTTP API's read routes (CONTRACTS.md §3): children, timelines, PEPs and their uploaded
+//! The HTTP API's read routes (contracts.md §3): children, timelines, PEPs and their uploaded
 //! files, the cohort's compliance, PP+ funding and the auditors' replay and verification.
 //!
 //! Reads of the read models (timeline, compliance, funding, search) come from the projections'

@@ -1,4 +1,4 @@
-//! The inbound feeds over HTTP (CONTRACTS.md §1, for systems without NATS) and the routes people
+//! The inbound feeds over HTTP (contracts.md §1, for systems without NATS) and the routes people
 //! use to look after them: the rejections list with each refused message's original bytes, a
 //! resubmission after a fix, and the published schemas. The bodies go through the same
 //! [`InboundHandler`] as the NATS consumer.

@@ -232,8 +232,7 @@ async fn a_database_holding_only_some_baseline_tables_is_refused_naming_the_miss
         .unwrap();
     let error = pep::admin::migrate(&DatabaseLocation::Sqlite(path), &reference())
         .await
-        .err()
-        .expect("a half-present baseline must not be adopted");
+        .expect_err("a half-present baseline must not be adopted");
     let error = format!("{error:#}");
     assert!(error.contains("gateway_notice_reads"), "{error}");
 }

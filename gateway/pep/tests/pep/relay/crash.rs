@@ -101,7 +101,7 @@ async fn a_relay_killed_between_commit_and_publish_publishes_what_it_missed_once
         "the restarted relay's checkpoint reaches the head",
         || {
             let database = &database;
-            async move { relay_checkpoint(&database).await == Some(head) }
+            async move { relay_checkpoint(database).await == Some(head) }
         },
     )
     .await;
