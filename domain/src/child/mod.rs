@@ -7,6 +7,7 @@ mod commands;
 mod decide;
 mod episode;
 mod events;
+mod notice_recipients;
 mod sharing;
 #[cfg(test)]
 mod sharing_tests;
@@ -21,6 +22,7 @@ pub use events::{
     AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, LeavingReason,
     NoticeReason, SenProvision, Sex,
 };
+pub use notice_recipients::{NoticeAddressee, notice_addressees};
 pub use state::{ChildState, DataQualityIssue, Registration, SettingSpell};
 
 /// The child record as a [`crate::event::Decider`].

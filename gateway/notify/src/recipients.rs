@@ -1,8 +1,7 @@
-//! Who a notice goes to, and the delivery rows that follow: pure, so the rules are tested
-//! without a database.
+//! A notice's recipients as channel targets, and the delivery rows that follow: pure, so the
+//! translation is tested without a database. Who is told is the domain's rule
+//! (`domain::child::notice_addressees`); this file only carries it onto the channels.
 //!
-//! - The child's IRO always (the IRO assigned when the notice was requested).
-//! - The social worker and the Virtual School when the LA's policy (`[notices]`) says so.
 //! - No IRO yet: the notice is `unaddressed`; only the Virtual School's inbox gets it (so a
 //!   person sees that the child has no IRO), and the rest follows when an IRO is assigned.
 //! - Each recipient gets an inbox row and, when NATS is configured, a NATS row on its own
@@ -10,27 +9,28 @@
 
 use super::message::{MESSAGE_SCHEMA, NamedPerson, NoticeMessage, Recipient, delivery_id};
 use super::tables::{NewDelivery, NoticeRow, Webhook};
-use domain::child::{AssignedRole, ChildState};
+use domain::child::{ChildState, NoticeAddressee, notice_addressees};
 use domain::policy::NoticeRule;
 
-/// The child's IRO and the recipients of a notice about the child as it stands.
+/// The child's IRO and the recipients of a notice about the child as it stands: the address
+/// list is the domain's rule ([`notice_addressees`]); this only names each addressee's channel
+/// target (the Virtual School by its LA).
 pub fn recipients_of(
     child: &ChildState,
     la: &str,
     rule: NoticeRule,
 ) -> (Option<NamedPerson>, Vec<Recipient>) {
-    let Some(iro) = child.people.get(&AssignedRole::Iro) else {
+    let Some((iro, addressees)) = notice_addressees(child, rule) else {
         return (None, Vec::new());
     };
-    let mut recipients = vec![Recipient::iro(&iro.id)];
-    if rule.copy_social_worker
-        && let Some(worker) = child.people.get(&AssignedRole::SocialWorker)
-    {
-        recipients.push(Recipient::social_worker(&worker.id));
-    }
-    if rule.copy_virtual_school {
-        recipients.push(Recipient::virtual_school(la));
-    }
+    let recipients = addressees
+        .iter()
+        .map(|addressee| match addressee {
+            NoticeAddressee::Iro(id) => Recipient::iro(id),
+            NoticeAddressee::SocialWorker(id) => Recipient::social_worker(id),
+            NoticeAddressee::VirtualSchool => Recipient::virtual_school(la),
+        })
+        .collect();
     let iro = NamedPerson {
         id: iro.id.clone(),
         name: iro.name.clone(),
@@ -111,6 +111,7 @@ fn body(notice: &NoticeRow, iro: &NamedPerson, recipients: Vec<Recipient>) -> St
 mod tests {
     use super::*;
     use domain::PersonRef;
+    use domain::child::AssignedRole;
     use domain::child::ChildEvent;
     use uuid::Uuid;
 
