@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod checker_self_test;
+mod crate_layers;
 mod import_circles;
 mod lexer;
 mod module_graph;
