@@ -9,5 +9,6 @@ mod checker_self_test;
 mod crate_layers;
 mod import_circles;
 mod lexer;
+mod migrations;
 mod module_graph;
 mod tree;
