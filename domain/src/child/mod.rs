@@ -6,6 +6,7 @@
 mod commands;
 mod decide;
 mod episode;
+mod error;
 mod events;
 mod notice_recipients;
 mod sharing;
@@ -16,8 +17,9 @@ mod state;
 mod tests;
 
 pub use commands::ChildCommand;
-pub use decide::{ChildError, decide};
+pub use decide::decide;
 pub use episode::{EpisodeChange, EpisodeError, REASON_CEASED_CONTINUES, Ssda903Episode};
+pub use error::ChildError;
 pub use events::{
     AssignedRole, ChildDetails, ChildEvent, EducationSetting, ExclusionKind, LeavingReason,
     NoticeReason, SenProvision, Sex,

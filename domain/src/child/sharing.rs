@@ -4,7 +4,7 @@
 //! §3.8). Who may then do what is the gateway's authorisation; the record only says which LAs
 //! it is shared with now.
 
-use super::decide::{ChildError, require_text};
+use super::error::{ChildError, require_text};
 use super::events::ChildEvent;
 use super::state::ChildState;
 use crate::values::LaCode;
