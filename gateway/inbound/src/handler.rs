@@ -16,8 +16,8 @@
 //! - **A placement before its child**: kept (`waiting_for_child`) and applied as soon as a
 //!   child message registers the child.
 
-use super::identity::child_id_for;
-use super::log::{InboundLog, MessageStatus, NewMessage, NewRejection, Transport};
+use super::identity::{child_id_for, message_correlation_id};
+use super::log::{InboundLog, MessageStatus, NewMessage, NewRejection};
 use super::message::{InboundMessage, MessageBody, key_of, parse_message};
 use super::metrics::InboundMetrics;
 use super::rejection::{RejectionKind, RejectionReason};
@@ -30,99 +30,14 @@ use domain::event::{Decider, DomainEvent};
 use domain::ids::ChildId;
 use domain::ssda903::CodeLists;
 use domain::{Actor, DomainError, Role};
-use projections::runtime::ProjectionError;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use thiserror::Error;
 use tokio::sync::Notify;
-use uuid::Uuid;
 
-/// Namespace of rejection ids and message correlation ids.
-const INBOUND_NAMESPACE: Uuid = Uuid::from_u128(0x1b0c_9e55_7a3f_4d21_8e6b_c2f4_90d1_5a37);
-
-/// One arrival of a message.
-#[derive(Debug, Clone, Copy)]
-pub struct Received<'a> {
-    /// The feed (from the subject or the path).
-    pub feed: Feed,
-    /// The LA it arrived for (from the subject, or the token's LA).
-    pub la: &'a str,
-    /// The bytes exactly as they arrived.
-    pub bytes: &'a [u8],
-    /// How.
-    pub transport: Transport,
-}
-
-/// What became of a message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum InboundOutcome {
-    /// Applied to the child's record now.
-    Applied {
-        /// The child's record.
-        child_id: Uuid,
-        /// True when this message registered the child.
-        registered: bool,
-        /// Events written (0 when the record already said the same).
-        events_written: usize,
-        /// Position of the last event written, to wait for read models.
-        position: Option<u64>,
-        /// Data-quality problems the child's record now has (kinds), flagged not refused.
-        flags: Vec<String>,
-        /// Placements that were waiting for this child and are now applied.
-        released_placements: usize,
-    },
-    /// Applied before: nothing done.
-    Duplicate {
-        /// The child's record.
-        child_id: Uuid,
-    },
-    /// A placement for a child not registered yet: kept and applied when the child arrives.
-    WaitingForChild {
-        /// The record the child will have.
-        child_id: Uuid,
-    },
-    /// Malformed: refused, recorded and dead-lettered.
-    Rejected {
-        /// The rejection's stable id.
-        rejection_id: String,
-        /// Why.
-        reason: RejectionReason,
-    },
-}
-
-impl InboundOutcome {
-    /// The outcome's name, for metrics and summaries.
-    pub fn name(&self) -> &'static str {
-        match self {
-            InboundOutcome::Applied { .. } => "applied",
-            InboundOutcome::Duplicate { .. } => "duplicate",
-            InboundOutcome::WaitingForChild { .. } => "waiting_for_child",
-            InboundOutcome::Rejected { .. } => "rejected",
-        }
-    }
-}
-
-/// Why a message could not be handled now (it was not acknowledged; try again).
-#[derive(Debug, Clone, Error)]
-pub enum InboundError {
-    /// The database is unreachable or the record is too contended; retry later.
-    #[error("inbound message not handled, retry later: {0}")]
-    Unavailable(String),
-    /// A fault that retrying will not fix (logged with the message).
-    #[error("inbound message not handled: {0}")]
-    Failed(String),
-}
-
-impl From<ProjectionError> for InboundError {
-    fn from(error: ProjectionError) -> Self {
-        match &error {
-            ProjectionError::Database(_) => InboundError::Unavailable(error.to_string()),
-            _ => InboundError::Failed(error.to_string()),
-        }
-    }
-}
+// The handler's words and ids keep their old paths here, so callers need not know they moved.
+pub use super::arrival::Received;
+pub use super::identity::rejection_id;
+pub use super::outcome::{InboundError, InboundOutcome};
 
 /// Checks and applies inbound messages.
 #[derive(Debug, Clone)]
@@ -430,10 +345,7 @@ impl InboundHandler {
     ) -> Result<CommandOutcome, Refusal> {
         let key = &message.key;
         let source = format!("feed:{}", key.source_system);
-        let message_uuid = Uuid::new_v5(
-            &INBOUND_NAMESPACE,
-            format!("message/{}/{}", key.source_system, key.message_id).as_bytes(),
-        );
+        let message_uuid = message_correlation_id(&key.source_system, &key.message_id);
         let context = CommandContext::new(
             Actor::new(source.clone(), Role::Integration),
             message_uuid,
@@ -528,22 +440,6 @@ impl InboundHandler {
             reason,
         })
     }
-}
-
-/// The stable id of the rejection of `bytes` on `feed` for `la` for `kind`: the same bytes
-/// refused again are the same rejection, counted, not listed twice.
-pub fn rejection_id(feed: Feed, la: &str, bytes: &[u8], kind: RejectionKind) -> String {
-    let body_sha256 = hex::encode(Sha256::digest(bytes));
-    Uuid::new_v5(
-        &INBOUND_NAMESPACE,
-        format!(
-            "rejection/{}/{la}/{body_sha256}/{}",
-            feed.as_str(),
-            kind.as_str()
-        )
-        .as_bytes(),
-    )
-    .to_string()
 }
 
 /// A message the record refused, or a failure to handle it.

@@ -7,34 +7,46 @@
 //!
 //! - [`schema`]: the feeds and their published JSON Schemas (`docs/schemas/`), used as the
 //!   validators.
-//! - [`message`]: the bodies and the gates a message passes (JSON, schema, real dates, SSDA903
-//!   codes of the right collection year, the right LA).
+//! - [`arrival`]: one arrival of a message (feed, LA, bytes) and the transport it came by.
+//! - [`message`]: the bodies (`message/body.rs`) and the gates a message passes
+//!   (`message/gates.rs`: JSON, schema, real dates, SSDA903 codes of the right collection year,
+//!   the right LA).
 //! - [`rejection`]: why a message was refused, with stable kinds.
-//! - [`identity`]: a child's record id from (`la`, `la_child_id`).
+//! - [`identity`]: the ids derived rather than stored: a child's record id from (`la`,
+//!   `la_child_id`), a rejection's id from the bytes refused, a message's correlation id.
+//! - [`outcome`]: what became of a message, or why it could not be handled now.
 //! - [`handler`]: applies a message exactly once, or refuses it; the failure cases of the
 //!   write path are listed there.
-//! - [`log`]: the inbound log (accepted messages and rejections) in the store's database.
+//! - [`log`]: the inbound log in the store's database: the accepted messages
+//!   (`log/messages.rs`) and the rejections (`log/rejections.rs`), through one handle
+//!   (`log/store.rs`).
 //! - [`nats`]: the JetStream streams, the durable consumer and the dead-letter publisher.
 //! - [`ssda903_csv`]: an SSDA903 extract (header and episodes CSV files) as inbound messages.
-//! - [`metrics`]: counters for `/metrics`.
+//! - [`metrics`]: counters for `/metrics`, by the outcomes [`outcome`] names.
+//!
+//! The arrows go one way: `metrics` knows [`outcome`], not the handler that reports to it.
 //!
 //! Design notes: `docs/inbound.md`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod arrival;
 pub mod handler;
 pub mod identity;
 pub mod log;
 pub mod message;
 pub mod metrics;
 pub mod nats;
+pub mod outcome;
 pub mod rejection;
 pub mod schema;
 pub mod ssda903_csv;
 
-pub use handler::{InboundError, InboundHandler, InboundOutcome, Received, rejection_id};
-pub use identity::child_id_for;
-pub use log::{InboundLog, LoggedRejection, RejectionQuery, Transport};
+pub use arrival::{Received, Transport};
+pub use handler::InboundHandler;
+pub use identity::{child_id_for, rejection_id};
+pub use log::{InboundLog, LoggedRejection, RejectionQuery};
 pub use metrics::InboundMetrics;
 pub use nats::InboundNatsConfig;
+pub use outcome::{InboundError, InboundOutcome};
 pub use rejection::{RejectionKind, RejectionReason};
 pub use schema::Feed;

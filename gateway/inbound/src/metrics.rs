@@ -2,7 +2,7 @@
 //! feed and kind, and dead letters published. They are made before the HTTP state exists (the
 //! consumer starts first) and registered into its registry when it is built.
 
-use super::handler::InboundOutcome;
+use super::outcome::InboundOutcome;
 use super::schema::Feed;
 use prometheus::{IntCounter, IntCounterVec, Opts, Registry};
 
