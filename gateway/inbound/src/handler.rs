@@ -14,30 +14,34 @@
 //! - **Postgres down or restarted**: [`InboundError::Unavailable`]; nothing was acknowledged,
 //!   the NATS consumer asks for redelivery later and HTTP answers 503.
 //! - **A placement before its child**: kept (`waiting_for_child`) and applied as soon as a
-//!   child message registers the child.
+//!   child message registers the child (see `handler/parking.rs`).
+//!
+//! The commands on the child's record, with their idempotency keys, are in `handler/record.rs`;
+//! the words of an arrival and of its outcome are in [`crate::arrival`] and [`crate::outcome`].
 
-use super::identity::{child_id_for, message_correlation_id};
-use super::log::{InboundLog, MessageStatus, NewMessage, NewRejection};
-use super::message::{InboundMessage, MessageBody, key_of, parse_message};
-use super::metrics::InboundMetrics;
-use super::rejection::{RejectionKind, RejectionReason};
-use super::schema::Feed;
+mod parking;
+mod record;
+
+use crate::identity::child_id_for;
+use crate::log::{InboundLog, MessageStatus, NewMessage, NewRejection};
+use crate::message::{InboundMessage, MessageBody, key_of, parse_message};
+use crate::metrics::InboundMetrics;
+use crate::rejection::{RejectionKind, RejectionReason};
 use commands::clock::Clock;
-use commands::handlers::{CommandContext, CommandHandler, CommandOutcome, HandleError};
-use commands::store::ReadStreamOptions;
-use domain::child::{ChildCommand, ChildDecider, ChildError, ChildEvent, ChildState};
-use domain::event::{Decider, DomainEvent};
+use commands::handlers::{CommandHandler, CommandOutcome};
+use domain::child::ChildCommand;
 use domain::ids::ChildId;
 use domain::ssda903::CodeLists;
-use domain::{Actor, DomainError, Role};
+use record::{Refusal, child_state, run};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
 // The handler's words and ids keep their old paths here, so callers need not know they moved.
-pub use super::arrival::Received;
-pub use super::identity::rejection_id;
-pub use super::outcome::{InboundError, InboundOutcome};
+pub use crate::arrival::Received;
+pub use crate::identity::rejection_id;
+pub use crate::outcome::{InboundError, InboundOutcome};
+pub use record::flag_kinds;
 
 /// Checks and applies inbound messages.
 #[derive(Debug, Clone)]
@@ -86,7 +90,7 @@ impl InboundHandler {
 
     /// The data-quality flags (kinds) of a child's record as it stands.
     pub async fn flags_of(&self, child_id: ChildId) -> Result<Vec<String>, InboundError> {
-        match self.child_state(child_id).await {
+        match child_state(&self.commands, child_id).await {
             Ok(state) => Ok(flag_kinds(&state)),
             Err(Refusal::Error(error)) => Err(error),
             Err(_) => Ok(Vec::new()),
@@ -181,12 +185,12 @@ impl InboundHandler {
         child_id: ChildId,
         body_sha256: &str,
     ) -> Result<InboundOutcome, Refusal> {
-        let key = &message.key;
         match &message.body {
             MessageBody::Child(details) => {
-                let state = self.child_state(child_id).await?;
+                let state = child_state(&self.commands, child_id).await?;
                 let update = || {
-                    self.run(
+                    run(
+                        &self.commands,
                         message,
                         body_sha256,
                         "details",
@@ -197,20 +201,20 @@ impl InboundHandler {
                     )
                 };
                 let (result, registered) = if state.registration.is_none() {
-                    let register = self
-                        .run(
-                            message,
-                            body_sha256,
-                            "register",
+                    let register = run(
+                        &self.commands,
+                        message,
+                        body_sha256,
+                        "register",
+                        child_id,
+                        ChildCommand::Register {
                             child_id,
-                            ChildCommand::Register {
-                                child_id,
-                                la: message.la.clone(),
-                                la_child_id: message.la_child_id.clone(),
-                                details: details.clone(),
-                            },
-                        )
-                        .await;
+                            la: message.la.clone(),
+                            la_child_id: message.la_child_id.clone(),
+                            details: details.clone(),
+                        },
+                    )
+                    .await;
                     match register {
                         // Another message registered the child a moment ago.
                         Err(Refusal::AlreadyRegistered) => (update().await, false),
@@ -225,83 +229,23 @@ impl InboundHandler {
                     .await
             }
             MessageBody::Placement(episode) => {
-                let mut state = self.child_state(child_id).await?;
-                if state.registration.is_none() {
-                    self.log
-                        .set_status(
-                            &key.source_system,
-                            &key.message_id,
-                            MessageStatus::WaitingForChild,
-                            None,
-                            &[],
-                            self.clock.now(),
-                        )
-                        .await
-                        .map_err(|error| Refusal::Error(error.into()))?;
-                    // A child message may have registered the child while this one was being
-                    // parked; look again so the placement is not left waiting for nothing.
-                    state = self.child_state(child_id).await?;
-                    if state.registration.is_none() {
-                        return Ok(InboundOutcome::WaitingForChild {
-                            child_id: child_id.as_uuid(),
-                        });
-                    }
+                if let Some(waiting) = self.park_until_child(message, child_id).await? {
+                    return Ok(waiting);
                 }
-                let outcome = self
-                    .run(
-                        message,
-                        body_sha256,
-                        "episode",
-                        child_id,
-                        ChildCommand::RecordEpisode {
-                            episode: episode.clone(),
-                        },
-                    )
-                    .await?;
+                let outcome = run(
+                    &self.commands,
+                    message,
+                    body_sha256,
+                    "episode",
+                    child_id,
+                    ChildCommand::RecordEpisode {
+                        episode: episode.clone(),
+                    },
+                )
+                .await?;
                 self.finish(message, child_id, outcome, false, 0).await
             }
         }
-    }
-
-    /// Applies the placements that were waiting for this child, oldest first.
-    async fn release_waiting(
-        &self,
-        message: &InboundMessage,
-        child_id: ChildId,
-    ) -> Result<usize, Refusal> {
-        let waiting = self
-            .log
-            .waiting_for_child(message.la.as_str(), &message.la_child_id)
-            .await
-            .map_err(|error| Refusal::Error(error.into()))?;
-        let mut released = 0;
-        for (_, _, body) in waiting {
-            let Ok(placement) = parse_message(
-                Feed::Placement,
-                body.as_bytes(),
-                message.la.as_str(),
-                &self.code_lists,
-            ) else {
-                // It parsed when it arrived; only a change of code lists could refuse it now.
-                // Leave it waiting and visible rather than drop it.
-                continue;
-            };
-            let sha = hex::encode(Sha256::digest(body.as_bytes()));
-            match Box::pin(self.apply(&placement, child_id, &sha)).await {
-                Ok(_) => released += 1,
-                Err(Refusal::Rule(reason)) => {
-                    tracing::warn!(
-                        source_system = %placement.key.source_system,
-                        message_id = %placement.key.message_id,
-                        reason = %reason.summary(),
-                        "a placement that waited for its child was refused by the record"
-                    );
-                }
-                Err(Refusal::Error(error)) => return Err(Refusal::Error(error)),
-                Err(Refusal::AlreadyRegistered) => {}
-            }
-        }
-        Ok(released)
     }
 
     async fn finish(
@@ -312,7 +256,7 @@ impl InboundHandler {
         registered: bool,
         released_placements: usize,
     ) -> Result<InboundOutcome, Refusal> {
-        let state = self.child_state(child_id).await?;
+        let state = child_state(&self.commands, child_id).await?;
         let flags = flag_kinds(&state);
         self.log
             .set_status(
@@ -333,72 +277,6 @@ impl InboundHandler {
             flags,
             released_placements,
         })
-    }
-
-    async fn run(
-        &self,
-        message: &InboundMessage,
-        body_sha256: &str,
-        step: &str,
-        child_id: ChildId,
-        command: ChildCommand,
-    ) -> Result<CommandOutcome, Refusal> {
-        let key = &message.key;
-        let source = format!("feed:{}", key.source_system);
-        let message_uuid = message_correlation_id(&key.source_system, &key.message_id);
-        let context = CommandContext::new(
-            Actor::new(source.clone(), Role::Integration),
-            message_uuid,
-            source,
-        )
-        .with_idempotency(
-            format!("feed:{}:{}:{step}", key.source_system, key.message_id),
-            body_sha256,
-        );
-        self.commands
-            .child(child_id, command, &context)
-            .await
-            .map_err(|error| match error {
-                HandleError::Rejected(DomainError::Child(ChildError::AlreadyRegistered)) => {
-                    Refusal::AlreadyRegistered
-                }
-                HandleError::Rejected(rule) => Refusal::Rule(RejectionReason::single(
-                    RejectionKind::RuleViolation,
-                    "",
-                    rule.to_string(),
-                )),
-                HandleError::IdempotencyKeyReused { key } => {
-                    Refusal::Rule(RejectionReason::single(
-                        RejectionKind::MessageIdReused,
-                        "/message_id",
-                        format!("{key} was already used for a different message"),
-                    ))
-                }
-                HandleError::Unavailable(reason) => {
-                    Refusal::Error(InboundError::Unavailable(reason))
-                }
-                HandleError::Conflict { stream_id, .. } => Refusal::Error(
-                    InboundError::Unavailable(format!("{stream_id} is too contended right now")),
-                ),
-                other => Refusal::Error(InboundError::Failed(other.to_string())),
-            })
-    }
-
-    async fn child_state(&self, child_id: ChildId) -> Result<ChildState, Refusal> {
-        let recorded = self
-            .commands
-            .store()
-            .read_stream(&child_id.stream_id(), ReadStreamOptions::all())
-            .await
-            .map_err(|error| Refusal::Error(InboundError::Unavailable(error.to_string())))?;
-        let events: Vec<ChildEvent> = recorded
-            .iter()
-            .map(|event| {
-                ChildEvent::decode(&event.event_type, event.schema_version, &event.payload)
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|error| Refusal::Error(InboundError::Failed(error.to_string())))?;
-        Ok(ChildDecider::replay(&events))
     }
 
     async fn reject(
@@ -440,35 +318,4 @@ impl InboundHandler {
             reason,
         })
     }
-}
-
-/// A message the record refused, or a failure to handle it.
-enum Refusal {
-    AlreadyRegistered,
-    Rule(RejectionReason),
-    Error(InboundError),
-}
-
-impl From<InboundError> for Refusal {
-    fn from(error: InboundError) -> Self {
-        Refusal::Error(error)
-    }
-}
-
-/// The kinds of data-quality problem a child's record has.
-pub fn flag_kinds(state: &ChildState) -> Vec<String> {
-    let mut kinds: Vec<String> = state
-        .data_quality_issues()
-        .iter()
-        .filter_map(|issue| {
-            serde_json::to_value(issue).ok().and_then(|value| {
-                value
-                    .get("kind")
-                    .and_then(|kind| kind.as_str().map(str::to_owned))
-            })
-        })
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    kinds
 }

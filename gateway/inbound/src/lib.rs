@@ -16,7 +16,9 @@
 //!   `la_child_id`), a rejection's id from the bytes refused, a message's correlation id.
 //! - [`outcome`]: what became of a message, or why it could not be handled now.
 //! - [`handler`]: applies a message exactly once, or refuses it; the failure cases of the
-//!   write path are listed there.
+//!   write path are listed there. Its commands on the child's record are in
+//!   `handler/record.rs`, and the placements kept until their child arrives in
+//!   `handler/parking.rs`.
 //! - [`log`]: the inbound log in the store's database: the accepted messages
 //!   (`log/messages.rs`) and the rejections (`log/rejections.rs`), through one handle
 //!   (`log/store.rs`).
