@@ -5,6 +5,7 @@
 mod commands;
 mod decide;
 mod events;
+mod readiness;
 mod state;
 #[cfg(test)]
 mod tests;

@@ -120,38 +120,6 @@ pub struct PepState {
 }
 
 impl PepState {
-    /// What still stops submission, in words a user can act on; empty when ready.
-    pub fn missing_for_submission(&self) -> Vec<String> {
-        let mut missing = Vec::new();
-        for section in PepSection::REQUIRED {
-            let complete = self
-                .sections
-                .get(&section)
-                .is_some_and(|state| state.completed_on.is_some());
-            if !complete {
-                missing.push(format!("section {} is not complete", section.as_str()));
-            }
-        }
-        if !self
-            .meetings
-            .values()
-            .any(|meeting| meeting.held_on.is_some())
-        {
-            missing.push("no PEP meeting has been held".to_owned());
-        }
-        if !self.targets.values().any(|target| target.set_here) {
-            missing.push("no SMART target has been set".to_owned());
-        }
-        let views_section_done = self
-            .sections
-            .get(&PepSection::ChildViews)
-            .is_some_and(|state| state.completed_on.is_some());
-        if self.child_views.is_empty() && !views_section_done {
-            missing.push("the child's views have not been recorded".to_owned());
-        }
-        missing
-    }
-
     /// The status users see.
     pub fn status(&self) -> PepStatus {
         match self.workflow {

@@ -3,8 +3,9 @@
 //! the free text (section content, views, descriptions), which compliance never shows.
 //!
 //! Events are folded by the domain's own `PepState::evolve`, and status and what is missing by
-//! the domain's own `status()` and `missing_for_submission()`: this module only converts to and
-//! from a serialisable shape, so the read model can never disagree with the PEP itself.
+//! the domain's own `status()`, `missing_for_submission()` and
+//! `incomplete_required_sections()`: this module only converts to and from a serialisable
+//! shape, so the read model can never disagree with the PEP itself.
 
 use chrono::NaiveDate;
 use domain::ids::{ActionId, ChildId, MeetingId, PepId, TargetId};
@@ -110,15 +111,13 @@ impl StoredPep {
         self.to_state().missing_for_submission()
     }
 
-    /// The required sections not yet complete, grouped by the role that owns (and alone
-    /// completes) each.
+    /// The required sections not yet complete (the domain's own
+    /// `incomplete_required_sections()`), grouped by the role that owns (and alone completes)
+    /// each.
     pub fn missing_sections_by_role(&self) -> BTreeMap<Role, Vec<PepSection>> {
         let mut missing: BTreeMap<Role, Vec<PepSection>> = BTreeMap::new();
-        for section in PepSection::REQUIRED {
-            let complete = matches!(self.sections.get(&section), Some(Some(_)));
-            if !complete {
-                missing.entry(section.owner()).or_default().push(section);
-            }
+        for section in self.to_state().incomplete_required_sections() {
+            missing.entry(section.owner()).or_default().push(section);
         }
         missing
     }
