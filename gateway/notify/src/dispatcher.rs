@@ -11,6 +11,7 @@
 use super::recipients::{deliveries_for, recipients_of};
 use super::tables::NoticeRow;
 use crate::tables::NoticeTables;
+use commands::clock::{Clock, SystemClock};
 use commands::store::{EventStore, ReadStreamOptions, RecordedEvent, StoreError};
 use domain::child::{AssignedRole, ChildEvent, ChildState};
 use domain::event::DomainEvent;
@@ -47,10 +48,13 @@ pub struct NoticeDispatcher {
     rule: NoticeRule,
     nats_enabled: bool,
     wake: Arc<Notify>,
+    /// Stamps the delivery rows' creation and first due time; tests fix it.
+    clock: Arc<dyn Clock>,
 }
 
 impl NoticeDispatcher {
-    /// A dispatcher writing NATS rows only when `nats_enabled` (not in embedded mode).
+    /// A dispatcher writing NATS rows only when `nats_enabled` (not in embedded mode), stamping
+    /// rows from the machine's clock until [`NoticeDispatcher::with_clock`] gives it another.
     pub fn new(
         store: Arc<dyn EventStore>,
         records: RecordDatabase,
@@ -64,7 +68,16 @@ impl NoticeDispatcher {
             rule,
             nats_enabled,
             wake,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same dispatcher stamping rows from `clock`: `pep serve` passes its own clock, and
+    /// tests a manual one, so the time a delivery falls due is the caller's to decide.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Handles one event; returns how many delivery rows it added.
@@ -135,7 +148,7 @@ impl NoticeDispatcher {
         } else {
             Vec::new()
         };
-        let now = chrono::Utc::now();
+        let now = self.clock.now();
         let mut added = 0;
         for mut notice in notices {
             notice.state = if iro.is_some() {

@@ -9,7 +9,7 @@ use super::dispatcher::{DISPATCHER_NAME, NoticeDispatcher};
 use super::nats::NoticePublisher;
 use super::sweeper::{OverdueSweeper, SWEEPER_NAME};
 use super::worker::DeliveryWorker;
-use commands::clock::{SystemClock, UuidV7Ids};
+use commands::clock::{Clock, UuidV7Ids};
 use commands::handlers::CommandHandler;
 use commands::store::EventStore;
 use domain::policy::NoticeRule;
@@ -43,6 +43,9 @@ pub struct NoticeSetup {
     pub config: NoticeConfig,
     /// Shared with the HTTP routes of this process.
     pub hub: NoticeHub,
+    /// The time every notice service reads: which deliveries are due, when a retry falls due,
+    /// and the day the sweeper judges overdue on.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The running notice services.
@@ -79,17 +82,27 @@ pub fn spawn_notice_services(setup: NoticeSetup) -> anyhow::Result<NoticeService
         setup.rule,
         nats.is_some(),
         setup.hub.wake.clone(),
-    );
+    )
+    .with_clock(setup.clock.clone());
     let worker = DeliveryWorker::new(
         setup.records.clone(),
         setup.config.clone(),
         nats,
         setup.hub.wake.clone(),
         setup.hub.metrics.clone(),
+        setup.clock.clone(),
     )?;
-    let clock = Arc::new(SystemClock);
-    let handler = CommandHandler::new(setup.store.clone(), clock.clone(), Arc::new(UuidV7Ids));
-    let sweeper = OverdueSweeper::new(setup.read.clone(), setup.compliance.clone(), handler, clock);
+    let handler = CommandHandler::new(
+        setup.store.clone(),
+        setup.clock.clone(),
+        Arc::new(UuidV7Ids),
+    );
+    let sweeper = OverdueSweeper::new(
+        setup.read.clone(),
+        setup.compliance.clone(),
+        handler,
+        setup.clock.clone(),
+    );
     let tasks = vec![
         tokio::spawn(deliver(
             setup.store.clone(),

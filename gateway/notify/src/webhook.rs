@@ -25,7 +25,8 @@ impl WebhookAnswer {
     }
 }
 
-/// One webhook POST. The client's timeout bounds it.
+/// One webhook POST, signed as of `signed_at` (the attempt's start on the worker's clock). The
+/// client's timeout bounds it.
 #[allow(clippy::too_many_arguments)]
 pub async fn post(
     client: &reqwest::Client,
@@ -35,9 +36,9 @@ pub async fn post(
     delivery_id: Uuid,
     attempt: u32,
     payload: &str,
+    signed_at: chrono::DateTime<chrono::Utc>,
 ) -> WebhookAnswer {
-    let now = chrono::Utc::now().timestamp();
-    let Ok(signature) = signature_header(secret, now, payload.as_bytes()) else {
+    let Ok(signature) = signature_header(secret, signed_at.timestamp(), payload.as_bytes()) else {
         return WebhookAnswer {
             status: None,
             error: Some("the notice could not be signed".to_owned()),

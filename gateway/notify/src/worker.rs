@@ -13,7 +13,7 @@ use super::nats::NoticePublisher;
 use super::tables::{AttemptOutcome, AttemptRecord, DueDelivery};
 use super::webhook::{WebhookAnswer, post};
 use crate::tables::NoticeTables;
-use chrono::Utc;
+use commands::clock::Clock;
 use pep_messaging::backoff::{jitter_random, retry_delay};
 use pep_records::RecordDatabase;
 use pep_records::RecordError;
@@ -30,16 +30,20 @@ pub struct DeliveryWorker {
     http: reqwest::Client,
     wake: Arc<Notify>,
     metrics: Arc<NoticeMetrics>,
+    /// Decides which deliveries are due, stamps attempts and schedules retries; tests fix it.
+    clock: Arc<dyn Clock>,
 }
 
 impl DeliveryWorker {
-    /// A worker; `nats` is `None` in embedded mode (NATS rows are then never written).
+    /// A worker reading the time from `clock`; `nats` is `None` in embedded mode (NATS rows are
+    /// then never written).
     pub fn new(
         records: RecordDatabase,
         config: NoticeConfig,
         nats: Option<Arc<NoticePublisher>>,
         wake: Arc<Notify>,
         metrics: Arc<NoticeMetrics>,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(config.attempt_timeout)
@@ -54,6 +58,7 @@ impl DeliveryWorker {
             http,
             wake,
             metrics,
+            clock,
         })
     }
 
@@ -61,7 +66,7 @@ impl DeliveryWorker {
     pub async fn run_once(&self) -> Result<usize, RecordError> {
         let due = self
             .records
-            .due_deliveries(Utc::now(), self.config.batch_size.max(1))
+            .due_deliveries(self.clock.now(), self.config.batch_size.max(1))
             .await?;
         let count = due.len();
         let results =
@@ -77,7 +82,7 @@ impl DeliveryWorker {
                 continue;
             }
             let wait = match self.records.next_due_at().await? {
-                Some(at) => (at - Utc::now())
+                Some(at) => (at - self.clock.now())
                     .to_std()
                     .unwrap_or(Duration::ZERO)
                     .min(self.config.poll_interval),
@@ -94,10 +99,12 @@ impl DeliveryWorker {
 
     async fn attempt(&self, delivery: DueDelivery) -> Result<(), RecordError> {
         let number = delivery.attempts + 1;
-        let started_at = Utc::now();
-        let clock = Instant::now();
-        let answer = self.send(&delivery, number).await;
-        let duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let started_at = self.clock.now();
+        // The duration is measured on the monotonic clock: it is how long the attempt took, not
+        // a time of day, and a manual clock standing still would make every attempt last 0 ms.
+        let stopwatch = Instant::now();
+        let answer = self.send(&delivery, number, started_at).await;
+        let duration_ms = u64::try_from(stopwatch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let delivered = answer.delivered();
         let since_retry = delivery.attempts_since_retry + 1;
         let outcome = if delivered {
@@ -114,7 +121,8 @@ impl DeliveryWorker {
                 jitter_random(),
             );
             AttemptOutcome::Retry(
-                Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX),
+                self.clock.now()
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX),
             )
         };
         let record = AttemptRecord {
@@ -129,7 +137,7 @@ impl DeliveryWorker {
             .record_attempt(delivery.delivery_id, &record, &outcome)
             .await?;
         let latency = delivered.then(|| {
-            (Utc::now() - delivery.created_at)
+            (self.clock.now() - delivery.created_at)
                 .to_std()
                 .unwrap_or(Duration::ZERO)
                 .as_secs_f64()
@@ -160,7 +168,12 @@ impl DeliveryWorker {
         Ok(())
     }
 
-    async fn send(&self, delivery: &DueDelivery, attempt: u32) -> WebhookAnswer {
+    async fn send(
+        &self,
+        delivery: &DueDelivery,
+        attempt: u32,
+        started_at: chrono::DateTime<chrono::Utc>,
+    ) -> WebhookAnswer {
         match delivery.channel.as_str() {
             "nats" => {
                 let Some(nats) = &self.nats else {
@@ -191,6 +204,7 @@ impl DeliveryWorker {
                         delivery.delivery_id,
                         attempt,
                         &delivery.payload,
+                        started_at,
                     )
                     .await
                 }
@@ -211,3 +225,7 @@ fn failure(reason: &str) -> WebhookAnswer {
         error: Some(reason.to_owned()),
     }
 }
+
+#[cfg(test)]
+#[path = "worker_tests.rs"]
+mod tests;

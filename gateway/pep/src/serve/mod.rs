@@ -191,6 +191,7 @@ pub async fn run(
                 nats_url: config.nats_url.clone(),
                 config: config.notices.clone(),
                 hub: notice_hub.clone(),
+                clock: Arc::new(SystemClock),
             })
             .context("starting notice delivery")?,
         )

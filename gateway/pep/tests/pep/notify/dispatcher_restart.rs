@@ -133,6 +133,7 @@ async fn a_restarted_dispatcher_adds_no_rows_and_a_repeated_publish_is_stored_on
         Some(publisher),
         wake.clone(),
         Arc::new(NoticeMetrics::new()),
+        Arc::new(SystemClock),
     )
     .unwrap();
     assert_eq!(worker.run_once().await.unwrap(), 2);
@@ -232,6 +233,7 @@ async fn with_nats_down_deliveries_wait_are_logged_as_failed_attempts_and_go_out
         Some(publisher),
         wake,
         Arc::new(NoticeMetrics::new()),
+        Arc::new(SystemClock),
     )
     .unwrap();
     assert_eq!(worker.run_once().await.unwrap(), 2);
