@@ -1,7 +1,6 @@
 //! Every event type survives the trip to the store's (type, version, payload) form and back,
 //! and its type string is stable. A variant added without an example here fails the coverage
 //! check, so nothing reaches the store untested.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
 use domain::actor::{PersonRef, Role};
