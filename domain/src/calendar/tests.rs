@@ -1,5 +1,5 @@
 //! Worked examples for the calendar as a whole; the randomised checks against naive counts are
-//! in `domain/tests/calendar_properties.rs`.
+//! in `domain/tests/domain/calendar_properties.rs`.
 
 use super::*;
 

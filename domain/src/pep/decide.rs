@@ -1,109 +1,19 @@
 //! The PEP's business rules: who may write what, what makes a target SMART, and the workflow.
+//!
+//! This file holds the entry point and the drafting rules (sections, meetings, the child's
+//! views, targets, actions); the submit / return / quality-assure / sign-off steps are in
+//! `workflow`, and the refusals they share are in `error`.
+
+mod error;
+mod workflow;
+
+pub use error::PepError;
 
 use super::commands::PepCommand;
 use super::events::PepEvent;
 use super::state::PepState;
-use super::types::{PepSection, PepStatus};
+use super::types::PepSection;
 use crate::actor::{PersonRef, Role};
-use crate::ids::{ActionId, MeetingId, TargetId};
-use chrono::NaiveDate;
-use thiserror::Error;
-
-/// Why a PEP command was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum PepError {
-    /// Initiate on a PEP that exists.
-    #[error("the PEP has already been initiated")]
-    AlreadyInitiated,
-    /// Any other command before initiation.
-    #[error("the PEP has not been initiated")]
-    NotInitiated,
-    /// A change to a PEP whose content is locked.
-    #[error("the PEP is {status:?}; its content can no longer change")]
-    Locked {
-        /// Current status.
-        status: PepStatus,
-    },
-    /// A role writing a section it may not write.
-    #[error("the {section} section belongs to the {owner} role; a {by} may not {verb} it")]
-    NotSectionOwner {
-        /// The section's wire name.
-        section: &'static str,
-        /// Its owner.
-        owner: Role,
-        /// The role that tried.
-        by: Role,
-        /// "draft" or "complete".
-        verb: &'static str,
-    },
-    /// Completing a section with no text.
-    #[error("the {0} section has no content to complete")]
-    SectionEmpty(&'static str),
-    /// A required text field was empty.
-    #[error("{field} must not be empty")]
-    EmptyField {
-        /// The field.
-        field: &'static str,
-    },
-    /// An id used twice.
-    #[error("{kind} {id} already exists in this PEP")]
-    DuplicateId {
-        /// What kind of thing.
-        kind: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// A meeting, target or action the PEP does not have.
-    #[error("{kind} {id} is not part of this PEP")]
-    Unknown {
-        /// What kind of thing.
-        kind: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// Recording a meeting twice.
-    #[error("meeting {0} has already been held")]
-    MeetingAlreadyHeld(MeetingId),
-    /// A child who did not attend, without saying why.
-    #[error("the child did not attend: record why in child_absence_reason")]
-    MissingAbsenceReason,
-    /// A target that is not SMART.
-    #[error("the target is not SMART: {0}")]
-    NotSmart(&'static str),
-    /// A second review of the same target.
-    #[error("target {0} has already been reviewed")]
-    TargetAlreadyReviewed(TargetId),
-    /// A due date before the day something was agreed.
-    #[error("due date {due_on} is before {agreed_on}")]
-    DueBeforeAgreed {
-        /// Agreed or set on.
-        agreed_on: NaiveDate,
-        /// Due on.
-        due_on: NaiveDate,
-    },
-    /// Completing an action twice.
-    #[error("action {0} is already complete")]
-    ActionAlreadyComplete(ActionId),
-    /// A workflow step from the wrong status.
-    #[error("cannot {action} a PEP that is {status:?}")]
-    WrongStatus {
-        /// What was attempted.
-        action: &'static str,
-        /// Current status.
-        status: PepStatus,
-    },
-    /// Submitting before the PEP is complete enough.
-    #[error("the PEP is not ready to submit: {}", .0.join("; "))]
-    NotReady(Vec<String>),
-    /// A workflow step by a role that may not take it.
-    #[error("a {by} may not {action} a PEP")]
-    RoleNotAllowed {
-        /// What was attempted.
-        action: &'static str,
-        /// The role that tried.
-        by: Role,
-    },
-}
 
 fn require_text(value: &str, field: &'static str) -> Result<(), PepError> {
     if value.trim().is_empty() {
@@ -115,13 +25,6 @@ fn require_text(value: &str, field: &'static str) -> Result<(), PepError> {
 fn require_named(person: &PersonRef, field: &'static str) -> Result<(), PepError> {
     if person.id.trim().is_empty() || person.name.trim().is_empty() {
         return Err(PepError::EmptyField { field });
-    }
-    Ok(())
-}
-
-fn require_role(by: Role, allowed: &[Role], action: &'static str) -> Result<(), PepError> {
-    if !allowed.contains(&by) {
-        return Err(PepError::RoleNotAllowed { action, by });
     }
     Ok(())
 }
@@ -394,114 +297,30 @@ pub fn decide(state: &PepState, command: PepCommand) -> Result<Vec<PepEvent>, Pe
             }])
         }
         PepCommand::Submit { by, submitted_on } => {
-            require_role(
-                by.role,
-                &[
-                    Role::DesignatedTeacher,
-                    Role::SocialWorker,
-                    Role::VirtualSchool,
-                ],
-                "submit",
-            )?;
-            if !matches!(
-                status,
-                PepStatus::NotStarted
-                    | PepStatus::InProgress
-                    | PepStatus::Ready
-                    | PepStatus::Returned
-            ) {
-                return Err(PepError::WrongStatus {
-                    action: "submit",
-                    status,
-                });
-            }
-            let missing = state.missing_for_submission();
-            if !missing.is_empty() {
-                return Err(PepError::NotReady(missing));
-            }
-            Ok(vec![PepEvent::Submitted {
-                submitted_on,
-                by_role: by.role,
-                resubmission: state.submissions > 0,
-            }])
+            workflow::submit(state, status, by, submitted_on)
         }
         PepCommand::Return {
             by,
             returned_on,
             reason,
-        } => {
-            require_role(by.role, &[Role::VirtualSchool], "return")?;
-            require_status(status, PepStatus::Submitted, "return")?;
-            require_text(&reason, "reason")?;
-            Ok(vec![PepEvent::ReturnedForImprovement {
-                returned_on,
-                reason,
-            }])
-        }
+        } => workflow::return_for_improvement(status, by, returned_on, reason),
         PepCommand::QualityAssure {
             by,
             assured_on,
             rating,
             comments,
-        } => {
-            require_role(by.role, &[Role::VirtualSchool], "quality assure")?;
-            require_status(status, PepStatus::Submitted, "quality assure")?;
-            Ok(vec![PepEvent::QualityAssured {
-                assured_on,
-                rating,
-                comments,
-            }])
-        }
+        } => workflow::quality_assure(status, by, assured_on, rating, comments),
         PepCommand::SignOff {
             by,
             by_name,
             signed_off_on,
-        } => {
-            require_role(by.role, &[Role::VirtualSchool], "sign off")?;
-            require_status(status, PepStatus::QualityAssured, "sign off")?;
-            require_text(&by_name, "by_name")?;
-            Ok(vec![PepEvent::SignedOff {
-                signed_off_on,
-                by: PersonRef {
-                    id: by.id,
-                    name: by_name,
-                },
-            }])
-        }
+        } => workflow::sign_off(status, by, by_name, signed_off_on),
         PepCommand::Withdraw {
             by,
             withdrawn_on,
             reason,
-        } => {
-            require_role(
-                by.role,
-                &[Role::VirtualSchool, Role::SocialWorker, Role::Admin],
-                "withdraw",
-            )?;
-            if matches!(status, PepStatus::SignedOff | PepStatus::Withdrawn) {
-                return Err(PepError::WrongStatus {
-                    action: "withdraw",
-                    status,
-                });
-            }
-            require_text(&reason, "reason")?;
-            Ok(vec![PepEvent::Withdrawn {
-                withdrawn_on,
-                reason,
-            }])
-        }
+        } => workflow::withdraw(status, by, withdrawn_on, reason),
     }
-}
-
-fn require_status(
-    status: PepStatus,
-    required: PepStatus,
-    action: &'static str,
-) -> Result<(), PepError> {
-    if status != required {
-        return Err(PepError::WrongStatus { action, status });
-    }
-    Ok(())
 }
 
 fn not_owner(section: PepSection, by: Role, verb: &'static str) -> PepError {

@@ -2,7 +2,6 @@
 //! exactly the state the decider saw (also after a trip through the stored encoding), episode
 //! rows fold the same in any arrival order, and no sequence of PP+ commands can break the cap
 //! or the budget.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Days, NaiveDate};
 use domain::actor::{Actor, PersonRef, Role};

@@ -1,29 +1,11 @@
 //! The initial-PEP due date, worked out by hand, for children entering care just before a bank
 //! holiday weekend, under the 10-working-day and the 20-school-day policies, with the real
 //! gov.uk bank holidays and the demo LA's term dates (domain/data/terms/demo.toml).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Datelike, NaiveDate};
-use domain::calendar::{BankHolidays, Calendar, SchoolTerms};
+use crate::support::{calendar, date};
+use chrono::NaiveDate;
 use domain::compliance::{CarePeriod, ComplianceFacts, DueKind, due_dates};
 use domain::policy::LaPolicy;
-use govuk_bank_holidays::{BankHolidayCalendar, Division, MonToFriWorkDays};
-
-fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).unwrap()
-}
-
-fn calendar() -> Calendar {
-    let govuk: BankHolidayCalendar<NaiveDate, MonToFriWorkDays> = BankHolidayCalendar::cached();
-    let dates: Vec<NaiveDate> = govuk
-        .holidays(Some(Division::EnglandAndWales))
-        .into_iter()
-        .map(|holiday| *holiday.date())
-        .collect();
-    let last_year = dates.iter().map(|day| day.year()).max().unwrap();
-    let bank_holidays = BankHolidays::from_dates(dates, date(last_year, 12, 31)).unwrap();
-    Calendar::new(bank_holidays, SchoolTerms::demo().unwrap())
-}
 
 fn ten_working_days() -> LaPolicy {
     let policy = LaPolicy::default();

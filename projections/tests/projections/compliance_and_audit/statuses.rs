@@ -2,7 +2,7 @@
 //! "todays" give the statuses of those days, across the end of the spring term and over the
 //! Easter and Early May bank holidays, with no new event.
 
-use crate::history::*;
+use super::history::*;
 use crate::support::{TestEnv, date, on_both_back_ends};
 use chrono::NaiveDate;
 use domain::compliance::{DueKind, DueStatus};

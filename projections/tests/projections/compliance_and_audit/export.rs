@@ -2,7 +2,7 @@
 //! the verification line; `verify` combines the store's hash chain with a rebuild comparison and
 //! notices a read model that no longer matches the log.
 
-use crate::history::*;
+use super::history::*;
 use crate::support::{TestEnv, date, on_both_back_ends};
 use commands::store::{CanonicalFields, canonical_bytes, canonical_json, link_hash};
 use domain::envelope::RecordedEvent;

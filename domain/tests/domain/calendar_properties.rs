@@ -1,7 +1,6 @@
 //! Randomised checks of the calendar against naive day-by-day counts and an independent
 //! formulation of year groups, using the real gov.uk bank-holiday list embedded in the
 //! `govuk-bank-holidays` crate (a dev-dependency only; the domain never depends on it).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use domain::calendar::{

@@ -1,7 +1,7 @@
 //! The process manager over a real store: reactions happen once however often an event is
 //! handled, history opens nothing, and the running loop follows new events.
 
-use crate::fixtures::*;
+use super::fixtures::*;
 use crate::support::on_both_back_ends;
 use crate::support::{TestStore, wait_until};
 use commands::clock::{ManualClock, UuidV7Ids};

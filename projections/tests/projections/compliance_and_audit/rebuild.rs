@@ -1,8 +1,8 @@
 //! A rebuild of the compliance read model from a generated history of many children has exactly
 //! the live rows (checksums compared), so its stored state and JSON are deterministic.
 
+use super::history::{caught_up, projector};
 use crate::generator::{EVENTS_PER_CHILD, generate_history};
-use crate::history::{caught_up, projector};
 use crate::support::{TestEnv, on_both_back_ends};
 use projections::runtime::{RebuildMode, RebuildOptions, rebuild_with};
 

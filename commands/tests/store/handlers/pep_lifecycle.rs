@@ -1,6 +1,6 @@
 //! Commands that span streams: opening and closing a PEP, and PP+ requests against a PEP.
 
-use crate::fixtures::*;
+use super::fixtures::*;
 use crate::support::TestStore;
 use crate::support::on_both_back_ends;
 use commands::handlers::{FundingRequest, HandleError};

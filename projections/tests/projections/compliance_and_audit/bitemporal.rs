@@ -2,7 +2,7 @@
 //! before the late recording shows the old dates; "as of" a business date and "who changed what
 //! since" answer the auditor's other questions.
 
-use crate::history::*;
+use super::history::*;
 use crate::support::{TestEnv, date, on_both_back_ends, text_rows};
 use chrono::{DateTime, TimeZone, Utc};
 use domain::Role;

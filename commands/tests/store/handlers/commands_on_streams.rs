@@ -1,7 +1,7 @@
 //! Single-stream commands: refusals write nothing, retries are answered once, stale versions
 //! conflict, and concurrent writers all land through bounded retries.
 
-use crate::fixtures::*;
+use super::fixtures::*;
 use crate::support::TestStore;
 use crate::support::on_both_back_ends;
 use commands::handlers::HandleError;

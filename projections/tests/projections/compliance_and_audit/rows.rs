@@ -1,7 +1,7 @@
 //! The compliance read model's rows for a given history, exactly, and a refused command changes
 //! nothing.
 
-use crate::history::*;
+use super::history::*;
 use crate::support::{TestEnv, as_role, date, on_both_back_ends, text_rows};
 use domain::Role;
 use domain::compliance::{

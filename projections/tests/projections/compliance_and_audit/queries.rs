@@ -1,8 +1,8 @@
 //! The cohort queries over the rows of `rows.rs`'s cohort: filters, most-urgent-first
 //! pagination, the summary's percentages and groupings, and one child's judged items.
 
-use crate::history::projector;
-use crate::rows::{item_rows, make_cohort};
+use super::history::projector;
+use super::rows::{item_rows, make_cohort};
 use crate::support::{TestEnv, date, on_both_back_ends};
 use domain::calendar::KeyStage;
 use domain::compliance::{DueItem, DueStatus};
@@ -16,7 +16,7 @@ on_both_back_ends!(cohort_queries_filter_paginate_and_summarise);
 async fn cohort_queries_filter_paginate_and_summarise(env: TestEnv) {
     let cohort = make_cohort(&env).await;
     let projector: ComplianceProjector = projector();
-    crate::history::caught_up(&env, &projector).await;
+    super::history::caught_up(&env, &projector).await;
     let today = date(2025, 3, 20);
     let all = CohortFilter::default();
 

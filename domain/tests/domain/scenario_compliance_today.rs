@@ -1,32 +1,15 @@
 //! One child's compliance judged on fixed days either side of the end of the spring term 2025,
 //! across the Easter bank holidays (Good Friday 18 April, Easter Monday 21 April) and the start
 //! of the summer term (Tuesday 22 April in the demo LA's term dates).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Datelike, NaiveDate};
-use domain::calendar::{AcademicYear, BankHolidays, Calendar, SchoolTerms, TermName};
+use crate::support::{calendar, date};
+use chrono::NaiveDate;
+use domain::calendar::{AcademicYear, TermName};
 use domain::compliance::{
     CarePeriod, ComplianceFacts, ComplianceReport, DueKind, DueStatus, PepFact, PepKind,
     ReportedChange, evaluate,
 };
 use domain::policy::LaPolicy;
-use govuk_bank_holidays::{BankHolidayCalendar, Division, MonToFriWorkDays};
-
-fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).unwrap()
-}
-
-fn calendar() -> Calendar {
-    let govuk: BankHolidayCalendar<NaiveDate, MonToFriWorkDays> = BankHolidayCalendar::cached();
-    let dates: Vec<NaiveDate> = govuk
-        .holidays(Some(Division::EnglandAndWales))
-        .into_iter()
-        .map(|holiday| *holiday.date())
-        .collect();
-    let last_year = dates.iter().map(|day| day.year()).max().unwrap();
-    let bank_holidays = BankHolidays::from_dates(dates, date(last_year, 12, 31)).unwrap();
-    Calendar::new(bank_holidays, SchoolTerms::demo().unwrap())
-}
 
 /// School changes are due within 10 school days in this LA, so the Easter holiday pauses them.
 fn policy() -> LaPolicy {

@@ -1,0 +1,12 @@
+//! Integration tests of the compliance read model and the audit tools, with histories made
+//! through the real command handler and a manual clock on the store. They live in the
+//! projections binary so the crate links one test executable, and they use its `support`,
+//! `fixtures` and `generator`.
+
+mod bitemporal;
+mod export;
+mod history;
+mod queries;
+mod rebuild;
+mod rows;
+mod statuses;
