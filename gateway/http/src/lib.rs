@@ -6,7 +6,8 @@
 //! A tour of the modules:
 //!
 //! - [`state`]: [`AppState`], what every handler shares, and its builder.
-//! - [`middleware`]: request and correlation ids, the request span, metrics, internal errors.
+//! - [`middleware`]: the `tower-http` layers (request ids, trace span, compression, catch-panic,
+//!   timeout, body limit) and metrics and internal-error logging.
 //! - [`extract`]: the [`extract::Caller`] (token, rate limit, `Idempotency-Key`, `If-Match`) and
 //!   body reading with precise errors.
 //! - [`access`]: the authorisation table applied to the records a request touches.
@@ -14,7 +15,8 @@
 //! - [`dto`]: request bodies and their conversion into domain commands.
 //! - [`routes`]: the handlers.
 //! - [`problem`], [`domain_errors`]: every error as an RFC 9457 problem with a stable type.
-//! - [`metrics`], [`rate_limit`], [`openapi`].
+//! - [`metrics`], [`rate_limit`], [`openapi`] (the document, and the browsable Swagger UI at
+//!   `/api/docs`, its assets embedded in the binary).
 //!
 //! `docs/http-api.md` lists the routes, the problem types and the authorisation table.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -47,15 +49,12 @@ pub fn router(state: AppState) -> Router {
     let (routes, document) = openapi::api_routes().split_for_parts();
     let document = openapi::with_conventions(document);
     let document = serde_json::to_value(&document).unwrap_or_default();
-    routes
+    let routes = routes
+        .merge(openapi::docs_ui())
         .fallback(middleware::no_such_route)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(Extension(routes::health::OpenApiDocument(Arc::new(
             document,
-        ))))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::observe_requests,
-        ))
-        .with_state(state)
+        ))));
+    middleware::stack(routes, &state).with_state(state)
 }

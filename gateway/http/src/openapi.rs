@@ -283,3 +283,22 @@ pub fn documented_operations(openapi: &utoipa::openapi::OpenApi) -> Vec<(String,
     }
     operations
 }
+
+/// Where people browse the document: Swagger UI, whose assets are compiled into the binary
+/// (`utoipa-swagger-ui`'s `vendored` feature), so the page works on networks that reach no
+/// other host. Open without a token, like the document it shows; trying an operation from it
+/// needs a bearer token pasted into its "Authorize" box.
+pub const DOCS_UI_PATH: &str = "/api/docs";
+
+/// The routes of the browsable document, reading the one at `/api/v1/openapi.json`.
+pub fn docs_ui<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let config = utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])
+        .try_it_out_enabled(false)
+        .persist_authorization(false);
+    utoipa_swagger_ui::SwaggerUi::new(DOCS_UI_PATH)
+        .config(config)
+        .into()
+}

@@ -38,6 +38,8 @@ pub struct Limits {
     pub attachment_media_types: Vec<String>,
     /// Requests per caller, or `None` for no limit.
     pub rate_limit: Option<RateLimit>,
+    /// How long a request may run before it is stopped and answered 503 with `Retry-After`.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -64,6 +66,7 @@ impl Default for Limits {
                 burst: 600,
                 per_second: 100,
             }),
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

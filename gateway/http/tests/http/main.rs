@@ -1,7 +1,8 @@
 //! The HTTP API's tests, one binary of modules, each app on a fresh SQLite file or PostgreSQL
 //! database: command flows, the authorisation matrix, bad input, idempotency and versions,
 //! operations (health, readiness, metrics, OpenAPI, tokens), keys from a JWKS URL, relay and
-//! projector lag on `/metrics`, the access log, sharing a record with another LA, and outages.
+//! projector lag on `/metrics`, the access log, sharing a record with another LA, outages, and
+//! the layers around every request (panics, timeouts, body bound, compression, `/api/docs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_log;
@@ -14,6 +15,7 @@ mod flow;
 mod idempotency;
 mod jwks_url;
 mod lag_metrics;
+mod middleware;
 mod notices;
 mod operations;
 mod sharing;

@@ -1,17 +1,16 @@
-//! What wraps every request: a request id (the caller's `X-Request-Id`, or a new one) and a
-//! correlation id (`X-Correlation-Id`, or the request id) that go into the tracing span and,
-//! through the command context, into every event's metadata; a log line and metrics for each
-//! answer; and the logging of internal errors, whose reasons never reach the client.
+//! A request's ids: the request id (the caller's `X-Request-Id`, or a new one) and the
+//! correlation id (`X-Correlation-Id`, or the request id). They go into the request span and,
+//! through the command context, into every event's metadata, and are echoed on the answer.
 
-use super::problem::{ApiError, InternalReason, ProblemKind};
-use super::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use crate::state::AppState;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use commands::clock::IdSource;
 use sha2::{Digest, Sha256};
-use std::time::Instant;
-use tracing::Instrument;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestId, RequestId};
 use uuid::Uuid;
 
 /// The request id header, read and echoed.
@@ -79,83 +78,33 @@ fn uuid_for(text: &str) -> Uuid {
     })
 }
 
-/// The middleware: ids, span, log line, metrics, internal error logging.
-pub async fn observe_requests(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let ids = RequestIds::from_headers(request.headers(), || state.ids().new_id());
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let span = tracing::info_span!(
-        "http_request",
-        request_id = %ids.request_id,
-        correlation_id = %ids.correlation_id,
-        method = %method,
-        route = %route,
-    );
-    request.extensions_mut().insert(ids.clone());
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let status = response.status().as_u16();
-    let elapsed = started.elapsed();
-    if let Some(InternalReason(reason)) = response.extensions_mut().remove::<InternalReason>() {
-        if status == 503 {
-            tracing::warn!(parent: &span, %reason, "a dependency is unavailable");
-        } else {
-            tracing::error!(parent: &span, %reason, "request failed inside the service");
-        }
+/// Makes the request id `tower-http`'s `SetRequestId` layer gives a request that came without
+/// one, from the service's id source (time-ordered UUIDs, or fixed ones in tests).
+#[derive(Debug, Clone)]
+pub struct ServiceRequestIds(pub Arc<dyn IdSource>);
+
+impl MakeRequestId for ServiceRequestIds {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&self.0.new_id().to_string())
+            .ok()
+            .map(RequestId::new)
     }
-    tracing::info!(
-        parent: &span,
-        status,
-        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
-        "answered"
-    );
-    state
-        .metrics()
-        .observe_request(&method, &route, status, elapsed.as_secs_f64());
-    let headers = response.headers_mut();
-    for (name, value) in [
-        (REQUEST_ID_HEADER, &ids.request_id_text),
-        (CORRELATION_ID_HEADER, &ids.correlation_id_text),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            headers.insert(name, value);
-        }
+}
+
+/// Reads the ids once, before the request span opens: a caller's id that cannot be used (too
+/// long, not printable) is replaced by a new one, so the span, the events' metadata and the
+/// header `PropagateRequestId` echoes all carry the same id. The correlation id is echoed here.
+pub async fn read_ids(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ids = RequestIds::from_headers(request.headers(), || state.ids().new_id());
+    if let Ok(value) = HeaderValue::from_str(&ids.request_id_text) {
+        request.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    request.extensions_mut().insert(ids.clone());
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&ids.correlation_id_text) {
+        response.headers_mut().insert(CORRELATION_ID_HEADER, value);
     }
     response
-}
-
-/// The answer for a path no route takes.
-pub async fn no_such_route(request: Request) -> Response {
-    ApiError::new(
-        ProblemKind::NoSuchRoute,
-        format!(
-            "no route matches {} {}",
-            request.method(),
-            request.uri().path()
-        ),
-    )
-    .into_response()
-}
-
-/// The answer for a route that does not take the method.
-pub async fn method_not_allowed(request: Request) -> Response {
-    ApiError::new(
-        ProblemKind::MethodNotAllowed,
-        format!(
-            "{} does not take {}",
-            request.uri().path(),
-            request.method()
-        ),
-    )
-    .into_response()
 }
 
 #[cfg(test)]
