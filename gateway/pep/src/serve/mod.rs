@@ -13,9 +13,11 @@
 //! checkpoint), and the projectors, each within the configured grace, and finally brings every read model's
 //! checkpoint to the head of the log from the store, so nothing committed is left unapplied.
 
+mod announce;
 mod auth_source;
 mod config;
 mod config_file;
+mod lifecycle;
 mod probes;
 mod roles;
 mod secret;
@@ -24,12 +26,14 @@ pub use auth_source::{AuthSource, DEFAULT_JWKS_REFRESH_SECONDS};
 pub use config::{DEFAULT_LISTEN, DEV_SECRET_FILE_NAME, Roles, ServeArgs, ServeConfig};
 pub use secret::token_verifier;
 
+use announce::{announce, cancel_on_signal, init_tracing, local_address};
+use lifecycle::{flush_read_models, join_within, run_process_manager};
+
 use crate::admin::DatabaseLocation;
 use anyhow::Context as _;
 use axum::extract::Extension;
 use commands::clock::{SystemClock, UuidV7Ids};
 use commands::handlers::CommandHandler;
-use commands::process_manager::ProcessManager;
 use commands::store::EventStore;
 use pep_http::AppState;
 use pep_http::reads::ReadSide;
@@ -46,9 +50,7 @@ use pep_reference::ReferenceData;
 use projections::db::ReadDatabase;
 use projections::runtime::ProjectorRunner;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// The leadership name of the process manager: one runs per database.
@@ -308,152 +310,4 @@ pub async fn run(
     }
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Applies whatever the store has beyond each read model's checkpoint, so a clean stop leaves
-/// every checkpoint at the head.
-async fn flush_read_models(
-    read: &ReadDatabase,
-    projectors: &[Arc<dyn projections::runtime::Projector>],
-    log: &StoreEventLog,
-    grace: Duration,
-) {
-    for projector in projectors {
-        let runner = ProjectorRunner::new(read.clone(), projector.clone());
-        match tokio::time::timeout(grace, runner.catch_up(log)).await {
-            Ok(Ok(report)) if report.applied > 0 => tracing::info!(
-                projector = projector.name(),
-                applied = report.applied,
-                "read model brought to the head before stopping"
-            ),
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => {
-                tracing::warn!(projector = projector.name(), %error, "could not bring the read model to the head")
-            }
-            Err(_) => tracing::warn!(
-                projector = projector.name(),
-                "bringing the read model to the head took too long"
-            ),
-        }
-    }
-}
-
-async fn join_within(what: &str, task: Option<JoinHandle<()>>, grace: Duration) {
-    let Some(task) = task else {
-        return;
-    };
-    match tokio::time::timeout(grace, task).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::error!(%error, "{what} failed while stopping"),
-        Err(_) => tracing::warn!("{what} did not stop within {grace:?}"),
-    }
-}
-
-/// Takes the process manager's leadership when free and runs it until `stop`; another process
-/// holding it is waited on (it takes over if that one dies).
-async fn run_process_manager(store: Arc<dyn EventStore>, stop: CancellationToken) {
-    let clock = Arc::new(SystemClock);
-    let ids = Arc::new(UuidV7Ids);
-    let handler = CommandHandler::new(store.clone(), clock.clone(), ids.clone());
-    let manager = ProcessManager::new(handler, clock, ids);
-    loop {
-        match store
-            .try_acquire_leadership(PROCESS_MANAGER_LEADERSHIP)
-            .await
-        {
-            Ok(Some(guard)) => {
-                tracing::info!("the process manager is running here");
-                let result = manager.run(stop.clone().cancelled_owned()).await;
-                drop(guard);
-                match result {
-                    Ok(()) => return,
-                    Err(error) => tracing::warn!(%error, "the process manager failed; restarting"),
-                }
-            }
-            Ok(None) => tracing::debug!("another process runs the process manager"),
-            Err(error) => {
-                tracing::warn!(%error, "could not ask for the process manager's leadership")
-            }
-        }
-        if !pause(&stop, Duration::from_secs(2)).await {
-            return;
-        }
-    }
-}
-
-async fn pause(stop: &CancellationToken, delay: Duration) -> bool {
-    tokio::select! {
-        () = stop.cancelled() => false,
-        () = tokio::time::sleep(delay) => true,
-    }
-}
-
-fn local_address(listener: &TcpListener) -> String {
-    listener
-        .local_addr()
-        .map(|address| address.to_string())
-        .unwrap_or_else(|_| "an unknown address".to_owned())
-}
-
-/// The first log lines: which mode, where the data is, what runs. No secret is logged.
-fn announce(config: &ServeConfig, listener: &TcpListener) {
-    match (&config.database, &config.nats_url) {
-        (DatabaseLocation::Sqlite(path), None) => tracing::info!(
-            "embedded mode: SQLite database {} and the in-process bus (no DATABASE_URL or NATS_URL \
-             given); set both to run on PostgreSQL and NATS",
-            path.display()
-        ),
-        (database, nats) => tracing::info!(
-            database = %describe_database(database),
-            nats = nats.as_deref().map(redact_url).unwrap_or_else(|| "in-process bus".to_owned()),
-            "production mode"
-        ),
-    }
-    tracing::info!(
-        roles = %config.roles.describe(),
-        listen = %local_address(listener),
-        "starting"
-    );
-}
-
-fn describe_database(location: &DatabaseLocation) -> String {
-    match location {
-        DatabaseLocation::Postgres(url) => redact_url(url),
-        DatabaseLocation::Sqlite(path) => format!("SQLite {}", path.display()),
-    }
-}
-
-/// Cancels `shutdown` on SIGTERM or Ctrl-C.
-async fn cancel_on_signal(shutdown: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = terminate.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the service");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-    tracing::info!("stopping: draining requests, then the process manager, relay and projectors");
-    shutdown.cancel();
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -37,6 +37,7 @@ use uuid::Uuid;
 mod inbound_routes;
 // The notice routes (webhooks, deliveries, inbox) have their own matrix.
 mod notice_routes;
+mod pep_routes;
 mod read_routes;
 mod routes;
 mod sharing_routes;
