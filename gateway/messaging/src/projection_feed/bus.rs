@@ -4,13 +4,14 @@
 //! failed transaction rolled back) and catching up from the store when the bus is idle but the
 //! store is ahead (the embedded relay is stopped).
 
-use super::{Backoff, FeedState, ProjectorTask};
+use super::{FeedState, ProjectorTask};
+use crate::backoff::Backoff;
 use crate::bus::InProcessBus;
 use futures::FutureExt as _;
 
 /// Follows `bus` until shutdown.
 pub(super) async fn follow(task: &ProjectorTask, bus: &InProcessBus) {
-    let mut backoff = Backoff::new(&task.config);
+    let mut backoff = task.backoff();
     loop {
         match follow_from_checkpoint(task, bus, &mut backoff).await {
             Ok(()) => return,

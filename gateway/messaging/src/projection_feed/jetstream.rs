@@ -10,7 +10,8 @@
 //! runner fills from the store. Any NATS failure ends the run: the task backs off, catches up
 //! from the store meanwhile, and binds the consumer again.
 
-use super::{Backoff, FeedState, ProjectorTask};
+use super::{FeedState, ProjectorTask};
+use crate::backoff::Backoff;
 use crate::relay::{GLOBAL_POSITION_HEADER, all_events_filter};
 use async_nats::jetstream::{self, AckKind, consumer};
 use domain::envelope::RecordedEvent;
@@ -198,7 +199,7 @@ impl JetStreamConnection {
 
 /// Follows the projector's consumer until shutdown, rebinding after failures.
 pub(super) async fn follow(task: &ProjectorTask, connection: &JetStreamConnection) {
-    let mut backoff = Backoff::new(&task.config);
+    let mut backoff = task.backoff();
     loop {
         match consume(task, connection, &mut backoff).await {
             Ok(()) => return,

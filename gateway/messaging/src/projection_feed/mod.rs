@@ -7,9 +7,10 @@
 //! delivery is applied in one transaction with the checkpoint, and only then acknowledged, so a
 //! crash between the two causes a redelivery that the checkpoint skips. A delivery that does not
 //! continue from the checkpoint (a lost message, a consumer created after events were published)
-//! is filled in from the store. While the feed is down the task backs off and retries, catching
-//! up from the store meanwhile, so the read models do not stall. When the feed is idle but the
-//! store is ahead (the relay is stopped), the task catches up from the store too.
+//! is filled in from the store. While the feed is down the task backs off (exponentially, with
+//! full jitter: [`crate::backoff::Backoff`]) and retries, catching up from the store meanwhile,
+//! so the read models do not stall. When the feed is idle but the store is ahead (the relay is
+//! stopped), the task catches up from the store too.
 //!
 //! [`ProjectionStatus`] carries each projector's state, counters and lag (positions and seconds
 //! behind the head, measured every `lag_interval`) for metrics and readiness.
@@ -23,6 +24,7 @@ pub use jetstream::{AckSwitch, JetStreamFeedConfig, consumer_name};
 pub use read_models::{READ_MODEL_NAMES, read_model_projectors};
 pub use status::{FeedKind, FeedState, ProjectionStatus, ProjectorStatus};
 
+use crate::backoff::Backoff;
 use crate::bus::InProcessBus;
 use crate::event_log::StoreEventLog;
 use domain::envelope::RecordedEvent;
@@ -63,10 +65,12 @@ pub struct FeedConfig {
     pub idle_check_interval: Duration,
     /// How often each projector's lag is measured for [`ProjectionStatus`].
     pub lag_interval: Duration,
-    /// The first pause after a failure; it doubles up to `max_backoff`.
+    /// The longest pause after the first failure. Each pause is a random time up to a ceiling
+    /// that starts here and doubles with every further failure, up to `max_backoff` (full
+    /// jitter, [`crate::backoff`]); a success starts it over.
     pub initial_backoff: Duration,
-    /// The longest pause between attempts, and so the longest the read models trail the store
-    /// while the feed is down.
+    /// The highest the ceiling on a pause between attempts grows, and so about the longest the
+    /// read models trail the store while the feed is down.
     pub max_backoff: Duration,
 }
 
@@ -215,10 +219,15 @@ impl ProjectorTask {
         self.runner.name()
     }
 
+    /// A fresh backoff for one of this task's retry loops, from the configured bounds.
+    fn backoff(&self) -> Backoff {
+        Backoff::new(self.config.initial_backoff, self.config.max_backoff)
+    }
+
     /// Catches up from the store until it succeeds once (retrying with backoff), so following
     /// the feed starts near the head. False on shutdown.
     async fn initial_catch_up(&self) -> bool {
-        let mut backoff = Backoff::new(&self.config);
+        let mut backoff = self.backoff();
         loop {
             if self.shutdown.is_cancelled() {
                 return false;
@@ -319,52 +328,5 @@ impl ActiveFeed {
             Self::Bus(_) => FeedKind::Bus,
             Self::JetStream(_) => FeedKind::JetStream,
         }
-    }
-}
-
-/// Bounded exponential backoff between failed attempts.
-#[derive(Debug, Clone)]
-struct Backoff {
-    initial: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    fn new(config: &FeedConfig) -> Self {
-        Self {
-            initial: config.initial_backoff,
-            max: config.max_backoff,
-            next: config.initial_backoff,
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next.min(self.max);
-        self.next = delay.saturating_mul(2).min(self.max);
-        delay
-    }
-
-    fn reset(&mut self) {
-        self.next = self.initial;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_its_bound_and_resets() {
-        let config = FeedConfig {
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_millis(350),
-            ..FeedConfig::default()
-        };
-        let mut backoff = Backoff::new(&config);
-        let delays: Vec<u128> = (0..4).map(|_| backoff.next_delay().as_millis()).collect();
-        assert_eq!(delays, vec![100, 200, 350, 350]);
-        backoff.reset();
-        assert_eq!(backoff.next_delay(), Duration::from_millis(100));
     }
 }

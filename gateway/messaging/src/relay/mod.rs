@@ -5,8 +5,9 @@
 //! wait and take over when it dies. Each run loads the checkpoint, asks the destination where
 //! to resume, follows the store's subscription, keeps up to `max_in_flight` publishes
 //! unacknowledged, and saves the checkpoint to the highest position whose acknowledgement and
-//! every earlier one have arrived. Any failure ends the run; the relay backs off and begins
-//! again. `docs/relay.md` walks through crashes, restarts and duplicates.
+//! every earlier one have arrived. Any failure ends the run; the relay waits (exponential
+//! backoff with full jitter, [`crate::backoff::Backoff`]) and begins again. `docs/relay.md`
+//! walks through crashes, restarts and duplicates.
 
 mod jetstream;
 mod metrics;
@@ -24,6 +25,7 @@ pub use publisher::{Acknowledgement, PendingAcknowledgement, PublishError, Publi
 pub use stream_config::StreamSettings;
 pub use subject::{EVENT_SUBJECT_PREFIX, EventSubject, InvalidSubjectToken, stream_category};
 
+use crate::backoff::Backoff;
 use commands::store::{EventStore, LeadershipGuard, StoreError};
 use pipeline::RunEnd;
 use std::fmt;
@@ -48,9 +50,11 @@ pub struct RelayConfig {
     /// How often the checkpoint is saved (when it moved): the longest it trails the
     /// acknowledgements, and so the most a restarted relay has to check again.
     pub checkpoint_interval: Duration,
-    /// The first pause after a failed run; it doubles up to `max_backoff`.
+    /// The longest pause after the first failed run. Each pause is a random time up to a
+    /// ceiling that starts here and doubles with every further failure, up to `max_backoff`
+    /// (full jitter, [`crate::backoff`]); a run that made progress starts it over.
     pub initial_backoff: Duration,
-    /// The longest pause between runs.
+    /// The highest the ceiling on a pause between runs grows.
     pub max_backoff: Duration,
     /// On shutdown, how long to wait for acknowledgements already due.
     pub shutdown_grace: Duration,
@@ -243,46 +247,9 @@ impl Relay {
     }
 }
 
-/// Bounded exponential backoff between failed runs.
-#[derive(Debug, Clone)]
-struct Backoff {
-    initial: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    fn new(initial: Duration, max: Duration) -> Self {
-        Self {
-            initial,
-            max,
-            next: initial,
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next.min(self.max);
-        self.next = delay.saturating_mul(2).min(self.max);
-        delay
-    }
-
-    fn reset(&mut self) {
-        self.next = self.initial;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_its_bound_and_resets() {
-        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_millis(350));
-        let delays: Vec<u128> = (0..4).map(|_| backoff.next_delay().as_millis()).collect();
-        assert_eq!(delays, vec![100, 200, 350, 350]);
-        backoff.reset();
-        assert_eq!(backoff.next_delay(), Duration::from_millis(100));
-    }
 
     #[test]
     fn only_an_invalid_subject_stops_the_relay() {
