@@ -17,12 +17,12 @@
 //! Only one instance runs per database (leadership `process-manager`), so two processes never
 //! race to open the same PEP.
 //!
-//! The rules are pure and live in `reactions`, so they are tested without a database; this
-//! module follows the log, carries them out and keeps the checkpoint.
+//! The rules are business rules about a child, so they are pure and live in `domain`
+//! ([`domain::child::reactions_to`]), tested without a database; this module follows the log,
+//! carries them out and keeps the checkpoint. They are re-exported here for callers that name
+//! them through the process manager.
 
-mod reactions;
-
-pub use reactions::{Reaction, reactions_to};
+pub use domain::child::{Reaction, reactions_to};
 
 use crate::clock::{Clock, IdSource};
 use crate::handlers::{CommandContext, CommandHandler, HandleError};

@@ -1,7 +1,8 @@
 //! The child record aggregate (`child-<uuid>` stream): identity, care episodes and placements
 //! (SSDA903), education settings, the people around the child, education facts, and which PEP
 //! is open, and which other LAs the placing LA shares the record with. It enforces "one open
-//! PEP per child at a time".
+//! PEP per child at a time", and says what each of its events calls for elsewhere (a PEP to
+//! open, an IRO to tell: `reactions_to`), which the process manager carries out.
 
 mod commands;
 mod decide;
@@ -9,6 +10,7 @@ mod episode;
 mod error;
 mod events;
 mod notice_recipients;
+mod reactions;
 mod sharing;
 #[cfg(test)]
 mod sharing_tests;
@@ -25,6 +27,7 @@ pub use events::{
     NoticeReason, SenProvision, Sex,
 };
 pub use notice_recipients::{NoticeAddressee, notice_addressees};
+pub use reactions::{Reaction, reactions_to};
 pub use state::{ChildState, DataQualityIssue, Registration, SettingSpell};
 
 /// The child record as a [`crate::event::Decider`].

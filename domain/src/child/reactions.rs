@@ -1,11 +1,15 @@
-//! The rules of the process manager: which reactions an event on a child record calls for.
-//! They are pure and kept apart from the runner, so they read and are tested without a
-//! database, a clock or a checkpoint.
+//! What an event on a child record calls for elsewhere: entering care opens the initial PEP; a
+//! placement or school change opens a review PEP (when none is open) and asks for the IRO to be
+//! told; an exclusion asks for the IRO to be told.
+//!
+//! These are business rules about a child, so they live here, pure, and are tested without a
+//! database, a clock or a checkpoint. The process manager in `commands` follows the log, asks
+//! this module what each event calls for, and carries the answer out as idempotent commands.
 
-use domain::calendar::{KeyStage, YearGroup};
-use domain::child::{ChildEvent, ChildState, ExclusionKind, LeavingReason, NoticeReason};
-use domain::event::DomainEvent;
-use domain::pep::{PepKind, PepTrigger};
+use super::{ChildEvent, ChildState, ExclusionKind, LeavingReason, NoticeReason};
+use crate::calendar::{KeyStage, YearGroup};
+use crate::event::DomainEvent;
+use crate::pep::{PepKind, PepTrigger};
 
 /// Something an event calls for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,10 +140,10 @@ fn pep_kind_for(child: &ChildState, on: Option<chrono::NaiveDate>, default: PepK
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::child::{ChildDecider, ChildDetails, EducationSetting, Sex, Ssda903Episode};
+    use crate::event::Decider;
+    use crate::ids::{ChildId, PepId};
     use chrono::NaiveDate;
-    use domain::child::{ChildDetails, EducationSetting, Sex, Ssda903Episode};
-    use domain::event::Decider;
-    use domain::ids::{ChildId, PepId};
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, month, day).unwrap()
@@ -164,7 +168,7 @@ mod tests {
         let mut history = vec![
             ChildEvent::Registered {
                 child_id: ChildId::from_uuid(uuid::Uuid::from_u128(1)),
-                la: domain::values::LaCode::parse("831").unwrap(),
+                la: crate::values::LaCode::parse("831").unwrap(),
                 la_child_id: "1".to_owned(),
                 details: ChildDetails {
                     date_of_birth,
@@ -186,7 +190,7 @@ mod tests {
                 opened_on: date(2024, 11, 4),
             });
         }
-        domain::child::ChildDecider::replay(&history)
+        ChildDecider::replay(&history)
     }
 
     fn setting(name: &str) -> EducationSetting {
