@@ -1,8 +1,8 @@
 //! The gateway's own tables, kept in the same database as the events: the bytes of uploaded
-//! attachments, and the log of who read which child's record (notice delivery's tables are
-//! created here too; they live in `pep_notify::tables`). Neither is an event: an
-//! attachment's identity (its SHA-256) enters the log when it is referenced by a command, and the
-//! access log is evidence about readers, not part of any child's record.
+//! attachments, the log of who read which child's record, and the web UI's sessions (notice
+//! delivery's tables are created here too; they live in `pep_notify::tables`). None is an
+//! event: an attachment's identity (its SHA-256) enters the log when it is referenced by a
+//! command, the access log is evidence about readers, and a session is who is signed in now.
 //!
 //! Every gateway-owned table (these, the inbound log's and notice delivery's) is created and
 //! changed only by the versioned migrations in `gateway/records/migrations/`, applied by
@@ -13,10 +13,12 @@ mod access_log;
 mod attachment_list;
 mod attachments;
 pub mod migrations;
+mod web_sessions;
 
 pub use access_log::{AccessLogEntry, AccessLogQuery};
 pub use attachment_list::AttachmentListing;
 pub use attachments::{NewAttachment, StoredAttachment};
+pub use web_sessions::{PendingSignIn, WebSession};
 
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;

@@ -15,7 +15,7 @@
 
 mod queries;
 
-pub use queries::{IroNotice, notice, notices_for_child, pending_notices};
+pub use queries::{IroNotice, children_reviewed_by, notice, notices_for_child, pending_notices};
 
 use crate::db::{date_text, timestamp_text, to_sql_integer};
 use crate::runtime::{ProjectionError, Projector, TableNames, decode_event};

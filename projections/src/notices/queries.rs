@@ -1,6 +1,7 @@
-//! Reading notices: pending ones per LA (optionally for one IRO), a child's, one by id.
+//! Reading notices: pending ones per LA (optionally for one IRO), a child's, one by id, and the
+//! children an IRO is assigned to review.
 
-use super::{DELIVERY_PENDING, NOTICES};
+use super::{CHILD_IRO, DELIVERY_PENDING, NOTICES};
 use crate::db::{ReadDatabase, from_sql_integer, parse_date, parse_timestamp};
 use crate::runtime::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,4 +117,26 @@ fn notice_from_row(row: &AnyRow) -> Result<IroNotice, ProjectionError> {
         iro_name: row.try_get("iro_name")?,
         delivery_state: row.try_get("delivery_state")?,
     })
+}
+
+/// The children whose assigned IRO is `iro_id`, as the notices read model last saw the
+/// assignments. A candidate list only: the caller confirms each against the child's record.
+pub async fn children_reviewed_by(
+    database: &ReadDatabase,
+    iro_id: &str,
+) -> Result<Vec<domain::ids::ChildId>, ProjectionError> {
+    let rows = sqlx::query(&format!(
+        "SELECT child_id FROM {CHILD_IRO} WHERE iro_id = $1 ORDER BY child_id"
+    ))
+    .bind(iro_id)
+    .fetch_all(database.pool())
+    .await?;
+    let mut children = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let text: String = row.try_get("child_id")?;
+        if let Ok(child_id) = text.parse() {
+            children.push(child_id);
+        }
+    }
+    Ok(children)
 }

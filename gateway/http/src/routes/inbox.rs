@@ -45,7 +45,7 @@ pub struct InboxPage {
 }
 
 /// The inbox keys of the caller.
-fn inbox_keys(principal: &Principal) -> Vec<String> {
+pub fn inbox_keys(principal: &Principal) -> Vec<String> {
     match principal.role {
         Role::Iro => vec![Recipient::iro(principal.reviewing_officer_id()).inbox_key()],
         Role::SocialWorker => vec![Recipient::social_worker(&principal.subject).inbox_key()],

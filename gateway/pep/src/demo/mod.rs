@@ -9,6 +9,7 @@
 mod child_script;
 pub mod cli;
 mod people;
+pub mod web_people;
 
 pub use child_script::STATUS_CYCLE;
 pub use cli::{SeedDemoArgs, run_seed_demo_command};

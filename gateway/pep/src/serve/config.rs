@@ -80,8 +80,10 @@ pub struct ServeConfig {
     pub auth: AuthSource,
     /// What runs here.
     pub roles: Roles,
-    /// Seed the demo cohort on first start.
+    /// Seed the demo cohort on first start (and offer its people at the web sign-in).
     pub demo: bool,
+    /// The web pages: sign-in, sessions.
+    pub web: pep_web::WebConfig,
     /// The longest a read waits for `min_position`.
     pub read_wait_limit: Duration,
     /// `/readyz` fails while a projector is more than this many events behind.
@@ -113,6 +115,7 @@ impl ServeConfig {
             nats_url: None,
             roles: Roles::ALL,
             demo: false,
+            web: pep_web::WebConfig::default(),
             read_wait_limit: Duration::from_secs(5),
             max_projector_lag: 1000,
             shutdown_grace: Duration::from_secs(10),

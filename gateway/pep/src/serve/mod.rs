@@ -14,6 +14,7 @@
 //! checkpoint to the head of the log from the store, so nothing committed is left unapplied.
 
 mod announce;
+mod app;
 mod auth_source;
 mod config;
 mod config_file;
@@ -31,7 +32,6 @@ use lifecycle::{flush_read_models, join_within, run_process_manager};
 
 use crate::admin::DatabaseLocation;
 use anyhow::Context as _;
-use axum::extract::Extension;
 use commands::clock::{SystemClock, UuidV7Ids};
 use commands::handlers::CommandHandler;
 use commands::store::EventStore;
@@ -273,10 +273,16 @@ pub async fn run(
         );
         let state = builder.build();
         inbound_metrics.register(state.metrics().registry());
-        let app = pep_http::router(state)
-            .layer(Extension(read_side))
-            .layer(Extension(inbound.clone()));
-        tracing::info!(address = %local_address(&listener), "serving the API");
+        let app = app::build(
+            &config,
+            state,
+            read_side,
+            inbound.clone(),
+            database.inbound_log.clone(),
+            listener.local_addr().ok(),
+        )
+        .await?;
+        tracing::info!(address = %local_address(&listener), "serving the API and the web pages");
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
             .await
