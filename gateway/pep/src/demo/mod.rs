@@ -285,12 +285,13 @@ async fn seed_funding(
 pub async fn seed_demo_if_empty(
     store: Arc<dyn EventStore>,
     today: NaiveDate,
+    children: usize,
 ) -> Result<Option<DemoSummary>, DemoSeedError> {
     if store.head_position().await? > 0 {
         return Ok(None);
     }
     let options = DemoOptions {
-        children: DEFAULT_DEMO_CHILDREN,
+        children,
         today,
         force: false,
     };

@@ -108,7 +108,9 @@ async fn a_database_with_events_is_refused_without_force() {
         "nothing written"
     );
     assert_eq!(
-        seed_demo_if_empty(store.clone(), today()).await.unwrap(),
+        seed_demo_if_empty(store.clone(), today(), DEFAULT_DEMO_CHILDREN)
+            .await
+            .unwrap(),
         None
     );
 

@@ -82,6 +82,8 @@ pub struct ServeConfig {
     pub roles: Roles,
     /// Seed the demo cohort on first start (and offer its people at the web sign-in).
     pub demo: bool,
+    /// How many children `--demo` seeds.
+    pub demo_children: usize,
     /// The web pages: sign-in, sessions.
     pub web: pep_web::WebConfig,
     /// The longest a read waits for `min_position`.
@@ -115,6 +117,7 @@ impl ServeConfig {
             nats_url: None,
             roles: Roles::ALL,
             demo: false,
+            demo_children: crate::demo::DEFAULT_DEMO_CHILDREN,
             web: pep_web::WebConfig::default(),
             read_wait_limit: Duration::from_secs(5),
             max_projector_lag: 1000,

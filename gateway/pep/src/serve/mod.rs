@@ -94,9 +94,9 @@ async fn open_database(location: &DatabaseLocation) -> anyhow::Result<Database> 
 }
 
 /// `--demo`: seeds the demo cohort, as of today, when the database has no events yet.
-async fn seed_demo_cohort(store: &Arc<dyn EventStore>) -> anyhow::Result<()> {
+async fn seed_demo_cohort(store: &Arc<dyn EventStore>, children: usize) -> anyhow::Result<()> {
     let today = chrono::Utc::now().date_naive();
-    match crate::demo::seed_demo_if_empty(store.clone(), today).await? {
+    match crate::demo::seed_demo_if_empty(store.clone(), today, children).await? {
         Some(summary) => tracing::info!(
             children = summary.children,
             events = summary.events,
@@ -118,7 +118,7 @@ pub async fn run(
     let verifier = secret::token_verifier(&config.auth).await?;
     let database = open_database(&config.database).await?;
     if config.demo {
-        seed_demo_cohort(&database.store).await?;
+        seed_demo_cohort(&database.store, config.demo_children).await?;
     }
     let log = StoreEventLog::new(database.store.clone());
     let projectors = read_model_projectors(&config.reference);

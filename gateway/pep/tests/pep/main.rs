@@ -15,6 +15,7 @@
 //! - [`migrations`]: the gateway's tables made by versioned migrations, and a database created
 //!   before them upgraded in place.
 //! - [`serve_auth`]: how `pep serve` turns its token options into a verifier.
+//! - [`web`]: the web pages: sign-in, each role's pages, sessions, and Chromium.
 //!
 //! Shared here: [`service`] (a `pep serve` on a free port) and [`client`] (plain HTTP to it).
 //! Databases, servers and bounded waits come from the `tests` crate. PostgreSQL must be running
@@ -30,3 +31,4 @@ mod read_side;
 mod relay;
 mod serve_auth;
 mod service;
+mod web;
