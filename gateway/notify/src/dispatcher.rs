@@ -11,7 +11,7 @@
 use super::recipients::{deliveries_for, recipients_of};
 use super::tables::NoticeRow;
 use crate::tables::NoticeTables;
-use commands::clock::{Clock, SystemClock};
+use commands::clock::Clock;
 use commands::store::{EventStore, ReadStreamOptions, RecordedEvent, StoreError};
 use domain::child::{AssignedRole, ChildEvent, ChildState};
 use domain::event::DomainEvent;
@@ -54,13 +54,16 @@ pub struct NoticeDispatcher {
 
 impl NoticeDispatcher {
     /// A dispatcher writing NATS rows only when `nats_enabled` (not in embedded mode), stamping
-    /// rows from the machine's clock until [`NoticeDispatcher::with_clock`] gives it another.
+    /// rows from `clock`. The clock is required so the time a delivery falls due is always the
+    /// caller's to decide (`pep serve` passes its own, tests a manual one); no path reads the
+    /// machine's clock behind the caller's back.
     pub fn new(
         store: Arc<dyn EventStore>,
         records: RecordDatabase,
         rule: NoticeRule,
         nats_enabled: bool,
         wake: Arc<Notify>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             store,
@@ -68,16 +71,8 @@ impl NoticeDispatcher {
             rule,
             nats_enabled,
             wake,
-            clock: Arc::new(SystemClock),
+            clock,
         }
-    }
-
-    /// The same dispatcher stamping rows from `clock`: `pep serve` passes its own clock, and
-    /// tests a manual one, so the time a delivery falls due is the caller's to decide.
-    #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
     }
 
     /// Handles one event; returns how many delivery rows it added.

@@ -82,8 +82,8 @@ pub fn spawn_notice_services(setup: NoticeSetup) -> anyhow::Result<NoticeService
         setup.rule,
         nats.is_some(),
         setup.hub.wake.clone(),
-    )
-    .with_clock(setup.clock.clone());
+        setup.clock.clone(),
+    );
     let worker = DeliveryWorker::new(
         setup.records.clone(),
         setup.config.clone(),

@@ -57,6 +57,7 @@ pub async fn dispatch(app: &TestApp) {
         NoticeRule::default(),
         false,
         Arc::new(tokio::sync::Notify::new()),
+        app.state.clock().clone(),
     )
     .catch_up()
     .await

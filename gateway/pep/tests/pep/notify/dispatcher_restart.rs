@@ -103,6 +103,7 @@ async fn a_restarted_dispatcher_adds_no_rows_and_a_repeated_publish_is_stored_on
         NoticeRule::default(),
         true,
         wake.clone(),
+        Arc::new(SystemClock),
     );
     // IRO and social worker, each on NATS and in the inbox.
     assert_eq!(dispatcher.catch_up().await.unwrap(), 4);
@@ -115,6 +116,7 @@ async fn a_restarted_dispatcher_adds_no_rows_and_a_repeated_publish_is_stored_on
         NoticeRule::default(),
         true,
         wake.clone(),
+        Arc::new(SystemClock),
     );
     assert_eq!(restarted.catch_up().await.unwrap(), 0);
     assert_eq!(
@@ -219,6 +221,7 @@ async fn with_nats_down_deliveries_wait_are_logged_as_failed_attempts_and_go_out
         NoticeRule::default(),
         true,
         wake.clone(),
+        Arc::new(SystemClock),
     )
     .catch_up()
     .await
