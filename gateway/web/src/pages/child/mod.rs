@@ -16,15 +16,21 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::calendar::YearGroup;
-use domain::child::{AssignedRole, SenProvision};
 use domain::ids::ChildId;
 use domain::pep::PepState;
-use domain::ssda903::{CodeListKind, CodeLists};
 use pep_messaging::event_log::StoreEventLog;
 use projections::audit::replay_child;
 use projections::chronology::{Category, TimelineQuery};
 use serde::Deserialize;
+
+mod about;
+mod pep;
+mod words;
+
+use about::Row;
+use pep::{PepView, pep_view};
+pub use words::category_name;
+use words::flag_words;
 
 /// Timeline entries per page.
 pub const TIMELINE_PAGE_SIZE: usize = 20;
@@ -43,11 +49,6 @@ pub struct ChildQuery {
     pub page: Option<usize>,
 }
 
-struct Row {
-    key: String,
-    value: String,
-}
-
 struct DueRow {
     label: String,
     due: String,
@@ -62,40 +63,6 @@ struct EntryRow {
     kind: String,
     summary: String,
     who: String,
-}
-
-struct SectionRow {
-    name: String,
-    owner: String,
-    state: Tag,
-}
-
-struct TargetRow {
-    description: String,
-    measure: String,
-    due: String,
-    outcome: String,
-}
-
-struct ActionRow {
-    owner: String,
-    due: String,
-    state: Tag,
-}
-
-struct MeetingRow {
-    scheduled: String,
-    held: String,
-    attendees: String,
-}
-
-struct PepView {
-    heading: String,
-    status: Tag,
-    sections: Vec<SectionRow>,
-    targets: Vec<TargetRow>,
-    actions: Vec<ActionRow>,
-    meetings: Vec<MeetingRow>,
 }
 
 struct EarlierPep {
@@ -232,142 +199,12 @@ pub async fn page(
         )
     };
 
-    // Who the child is.
-    let details = child.details.as_ref();
-    let name = details
-        .and_then(
-            |details| match (&details.given_name, &details.family_name) {
-                (Some(given), Some(family)) => Some(format!("{given} {family}")),
-                (Some(given), None) => Some(given.clone()),
-                _ => None,
-            },
-        )
-        .unwrap_or_else(|| "Name not recorded".to_owned());
-    let registration = child.registration.as_ref();
-    let la_child_id = registration
-        .map(|registration| registration.la_child_id.clone())
-        .unwrap_or_default();
-    let mut about = Vec::new();
-    if let Some(details) = details {
-        let age = today.years_since(details.date_of_birth).unwrap_or_default();
-        let year_group = YearGroup::on(details.date_of_birth, today);
-        about.push(Row {
-            key: "Date of birth".to_owned(),
-            value: format!("{} (age {age})", format::date(details.date_of_birth)),
-        });
-        about.push(Row {
-            key: "Year group".to_owned(),
-            value: match year_group.key_stage() {
-                Some(key_stage) => format!("{year_group} ({key_stage})"),
-                None => year_group.to_string(),
-            },
-        });
-        about.push(Row {
-            key: "UPN".to_owned(),
-            value: details
-                .upn
-                .clone()
-                .unwrap_or_else(|| "Not recorded".to_owned()),
-        });
-    }
-    about.push(Row {
-        key: "School".to_owned(),
-        value: child
-            .current_setting()
-            .filter(|spell| spell.left_on.is_none())
-            .map(|spell| {
-                let urn = spell
-                    .setting
-                    .urn
-                    .as_ref()
-                    .map(|urn| format!(" (URN {})", urn.as_str()))
-                    .unwrap_or_default();
-                format!(
-                    "{}{urn}, since {}",
-                    spell.setting.name,
-                    format::date(spell.started_on)
-                )
-            })
-            .unwrap_or_else(|| "No current school recorded".to_owned()),
-    });
-    let codes = CodeLists::embedded();
-    let describe = |kind, code: &str| {
-        codes
-            .describe(kind, code)
-            .map(|words| format!("{words} ({code})"))
-            .unwrap_or_else(|| format!("Code {code}"))
-    };
-    match child.episodes.values().next_back() {
-        Some(episode) => {
-            let postcode = episode
-                .placement_postcode
-                .as_ref()
-                .map(|postcode| {
-                    format!(
-                        ", postcode district {}",
-                        postcode.split(' ').next().unwrap_or(postcode)
-                    )
-                })
-                .unwrap_or_default();
-            about.push(Row {
-                key: "Placement".to_owned(),
-                value: format!(
-                    "{}, since {}{postcode}",
-                    describe(CodeListKind::PlacementType, &episode.placement_type),
-                    format::date(episode.start_date)
-                ),
-            });
-            about.push(Row {
-                key: "Placement provider".to_owned(),
-                value: describe(CodeListKind::PlacementProvider, &episode.placement_provider),
-            });
-            about.push(Row {
-                key: "Legal status".to_owned(),
-                value: describe(CodeListKind::LegalStatus, &episode.legal_status),
-            });
-        }
-        None => about.push(Row {
-            key: "Placement".to_owned(),
-            value: "No care episode recorded".to_owned(),
-        }),
-    }
-    about.push(Row {
-        key: "In care".to_owned(),
-        value: if child.in_care() {
-            "Yes"
-        } else {
-            "No, has left care"
-        }
-        .to_owned(),
-    });
-    about.push(Row {
-        key: "Special educational needs".to_owned(),
-        value: match child.sen {
-            None => "Not recorded",
-            Some(SenProvision::None) => "No identified needs",
-            Some(SenProvision::SenSupport) => "SEN support",
-            Some(SenProvision::EhcpAssessment) => "EHC plan being assessed",
-            Some(SenProvision::Ehcp) => "EHC plan",
-        }
-        .to_owned(),
-    });
-    let people = [
-        (AssignedRole::SocialWorker, "Social worker"),
-        (AssignedRole::DesignatedTeacher, "Designated teacher"),
-        (AssignedRole::Carer, "Carer"),
-        (AssignedRole::Iro, "IRO"),
-        (AssignedRole::VirtualSchoolOfficer, "Virtual School contact"),
-    ]
-    .into_iter()
-    .map(|(role, label)| Row {
-        key: label.to_owned(),
-        value: child
-            .people
-            .get(&role)
-            .map(|person| person.name.clone())
-            .unwrap_or_else(|| "Not assigned".to_owned()),
-    })
-    .collect();
+    let about::Identity {
+        name,
+        la_child_id,
+        about,
+        people,
+    } = about::identity(&child, today);
 
     // Due dates, with why.
     let due = compliance
@@ -456,158 +293,5 @@ trait PipeOk {
 impl PipeOk for Response {
     fn pipe_ok(self) -> Result<Response, PageError> {
         Ok(self)
-    }
-}
-
-/// A chronology category in words.
-pub fn category_name(category: &str) -> String {
-    match category {
-        "record" => "Record",
-        "care" => "Care and placement",
-        "education_setting" => "School",
-        "people" => "People",
-        "sen" => "SEN",
-        "attendance" => "Attendance",
-        "exclusion" => "Exclusions",
-        "attainment" => "Attainment",
-        "pep" => "PEP",
-        "pep_meeting" => "PEP meeting",
-        "target" => "Targets",
-        "action" => "Actions",
-        "funding" => "PP+",
-        "notice" => "Notices",
-        other => other,
-    }
-    .to_owned()
-}
-
-fn pep_view(pep: &PepState) -> PepView {
-    let header = pep.header.as_ref();
-    let heading = header
-        .map(|header| {
-            format!(
-                "{} PEP, started {}",
-                words(&format!("{:?}", header.kind)),
-                format::date(header.initiated_on)
-            )
-        })
-        .unwrap_or_else(|| "PEP".to_owned());
-    let sections = domain::pep::PepSection::ALL
-        .iter()
-        .map(|section| {
-            let state = pep.sections.get(section);
-            SectionRow {
-                name: words(&format!("{section:?}")),
-                owner: format::role_name(section.owner()).to_owned(),
-                state: match state {
-                    Some(state) if state.completed_on.is_some() => format::Tag {
-                        text: "Complete".to_owned(),
-                        class: "govuk-tag--green".to_owned(),
-                    },
-                    Some(state) if !state.content.trim().is_empty() => format::Tag {
-                        text: "In progress".to_owned(),
-                        class: "govuk-tag--light-blue".to_owned(),
-                    },
-                    _ => format::Tag {
-                        text: "Not started".to_owned(),
-                        class: "govuk-tag--grey".to_owned(),
-                    },
-                },
-            }
-        })
-        .collect();
-    PepView {
-        heading,
-        status: format::pep_tag(Some(pep.status())),
-        sections,
-        targets: pep
-            .targets
-            .values()
-            .map(|target| TargetRow {
-                description: target.description.clone(),
-                measure: target.success_criterion.clone(),
-                due: format::date(target.due_on),
-                outcome: target
-                    .outcome
-                    .map(|outcome| words(&format!("{outcome:?}")))
-                    .unwrap_or_else(|| "Not reviewed yet".to_owned()),
-            })
-            .collect(),
-        actions: pep
-            .actions
-            .values()
-            .map(|action| ActionRow {
-                owner: action.owner.name.clone(),
-                due: format::date(action.due_on),
-                state: match action.completed_on {
-                    Some(day) => format::Tag {
-                        text: format!("Done {}", format::date(day)),
-                        class: "govuk-tag--green".to_owned(),
-                    },
-                    None => format::Tag {
-                        text: "Open".to_owned(),
-                        class: "govuk-tag--blue".to_owned(),
-                    },
-                },
-            })
-            .collect(),
-        meetings: pep
-            .meetings
-            .values()
-            .map(|meeting| MeetingRow {
-                scheduled: format::date(meeting.scheduled_for),
-                held: format::optional_date(meeting.held_on)
-                    .replace("Not recorded", "Not yet held"),
-                attendees: if meeting.attendees.is_empty() {
-                    "None recorded".to_owned()
-                } else {
-                    meeting
-                        .attendees
-                        .iter()
-                        .map(|attendee| format!("{} ({})", attendee.person.name, attendee.capacity))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-            })
-            .collect(),
-    }
-}
-
-/// `CurrentArrangements` as "Current arrangements".
-fn words(identifier: &str) -> String {
-    let mut text = String::new();
-    for (index, character) in identifier.chars().enumerate() {
-        if character.is_uppercase() && index > 0 {
-            text.push(' ');
-            text.extend(character.to_lowercase());
-        } else {
-            text.push(character);
-        }
-    }
-    text
-}
-
-/// A data-quality flag in words a person can act on (ring the social care team about it).
-fn flag_words(issue: &domain::child::DataQualityIssue) -> String {
-    use domain::child::DataQualityIssue;
-    match issue {
-        DataQualityIssue::InvalidUpn { upn, reason } => {
-            format!("The UPN {upn} is not valid: {reason}")
-        }
-        DataQualityIssue::OverlappingEpisodes {
-            first_start,
-            second_start,
-        } => format!(
-            "Two care episodes overlap: the one starting {} and the one starting {}",
-            format::date(*first_start),
-            format::date(*second_start)
-        ),
-        DataQualityIssue::FirstEpisodeNotStart {
-            start_date,
-            reason_new_episode,
-        } => format!(
-            "The earliest care episode known, starting {}, does not start a period of care (its reason for a new episode is {reason_new_episode}, not S): an earlier episode may be missing",
-            format::date(*start_date)
-        ),
     }
 }

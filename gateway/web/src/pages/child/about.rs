@@ -1,0 +1,168 @@
+//! Who the child is and where: name, age, year group and key stage, UPN, school, placement
+//! (with the SSDA903 codes' official meanings), legal status, SEN, and the people around them.
+
+use crate::format;
+use chrono::NaiveDate;
+use domain::calendar::YearGroup;
+use domain::child::{AssignedRole, ChildState, SenProvision};
+use domain::ssda903::{CodeListKind, CodeLists};
+
+/// One row of a summary list.
+pub(super) struct Row {
+    pub(super) key: String,
+    pub(super) value: String,
+}
+
+/// The child's header.
+pub(super) struct Identity {
+    pub(super) name: String,
+    pub(super) la_child_id: String,
+    pub(super) about: Vec<Row>,
+    pub(super) people: Vec<Row>,
+}
+
+/// The header of `child` on `today`.
+pub(super) fn identity(child: &ChildState, today: NaiveDate) -> Identity {
+    // Who the child is.
+    let details = child.details.as_ref();
+    let name = details
+        .and_then(
+            |details| match (&details.given_name, &details.family_name) {
+                (Some(given), Some(family)) => Some(format!("{given} {family}")),
+                (Some(given), None) => Some(given.clone()),
+                _ => None,
+            },
+        )
+        .unwrap_or_else(|| "Name not recorded".to_owned());
+    let registration = child.registration.as_ref();
+    let la_child_id = registration
+        .map(|registration| registration.la_child_id.clone())
+        .unwrap_or_default();
+    let mut about = Vec::new();
+    if let Some(details) = details {
+        let age = today.years_since(details.date_of_birth).unwrap_or_default();
+        let year_group = YearGroup::on(details.date_of_birth, today);
+        about.push(Row {
+            key: "Date of birth".to_owned(),
+            value: format!("{} (age {age})", format::date(details.date_of_birth)),
+        });
+        about.push(Row {
+            key: "Year group".to_owned(),
+            value: match year_group.key_stage() {
+                Some(key_stage) => format!("{year_group} ({key_stage})"),
+                None => year_group.to_string(),
+            },
+        });
+        about.push(Row {
+            key: "UPN".to_owned(),
+            value: details
+                .upn
+                .clone()
+                .unwrap_or_else(|| "Not recorded".to_owned()),
+        });
+    }
+    about.push(Row {
+        key: "School".to_owned(),
+        value: child
+            .current_setting()
+            .filter(|spell| spell.left_on.is_none())
+            .map(|spell| {
+                let urn = spell
+                    .setting
+                    .urn
+                    .as_ref()
+                    .map(|urn| format!(" (URN {})", urn.as_str()))
+                    .unwrap_or_default();
+                format!(
+                    "{}{urn}, since {}",
+                    spell.setting.name,
+                    format::date(spell.started_on)
+                )
+            })
+            .unwrap_or_else(|| "No current school recorded".to_owned()),
+    });
+    let codes = CodeLists::embedded();
+    let describe = |kind, code: &str| {
+        codes
+            .describe(kind, code)
+            .map(|words| format!("{words} ({code})"))
+            .unwrap_or_else(|| format!("Code {code}"))
+    };
+    match child.episodes.values().next_back() {
+        Some(episode) => {
+            let postcode = episode
+                .placement_postcode
+                .as_ref()
+                .map(|postcode| {
+                    format!(
+                        ", postcode district {}",
+                        postcode.split(' ').next().unwrap_or(postcode)
+                    )
+                })
+                .unwrap_or_default();
+            about.push(Row {
+                key: "Placement".to_owned(),
+                value: format!(
+                    "{}, since {}{postcode}",
+                    describe(CodeListKind::PlacementType, &episode.placement_type),
+                    format::date(episode.start_date)
+                ),
+            });
+            about.push(Row {
+                key: "Placement provider".to_owned(),
+                value: describe(CodeListKind::PlacementProvider, &episode.placement_provider),
+            });
+            about.push(Row {
+                key: "Legal status".to_owned(),
+                value: describe(CodeListKind::LegalStatus, &episode.legal_status),
+            });
+        }
+        None => about.push(Row {
+            key: "Placement".to_owned(),
+            value: "No care episode recorded".to_owned(),
+        }),
+    }
+    about.push(Row {
+        key: "In care".to_owned(),
+        value: if child.in_care() {
+            "Yes"
+        } else {
+            "No, has left care"
+        }
+        .to_owned(),
+    });
+    about.push(Row {
+        key: "Special educational needs".to_owned(),
+        value: match child.sen {
+            None => "Not recorded",
+            Some(SenProvision::None) => "No identified needs",
+            Some(SenProvision::SenSupport) => "SEN support",
+            Some(SenProvision::EhcpAssessment) => "EHC plan being assessed",
+            Some(SenProvision::Ehcp) => "EHC plan",
+        }
+        .to_owned(),
+    });
+    let people = [
+        (AssignedRole::SocialWorker, "Social worker"),
+        (AssignedRole::DesignatedTeacher, "Designated teacher"),
+        (AssignedRole::Carer, "Carer"),
+        (AssignedRole::Iro, "IRO"),
+        (AssignedRole::VirtualSchoolOfficer, "Virtual School contact"),
+    ]
+    .into_iter()
+    .map(|(role, label)| Row {
+        key: label.to_owned(),
+        value: child
+            .people
+            .get(&role)
+            .map(|person| person.name.clone())
+            .unwrap_or_else(|| "Not assigned".to_owned()),
+    })
+    .collect();
+    Identity {
+        name,
+        la_child_id,
+        about,
+        people,
+    }
+}
