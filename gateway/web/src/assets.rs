@@ -3,8 +3,10 @@
 //! (`assets/govuk-frontend/`, pinned and checksummed; see `assets/README.md`), and the service's
 //! own stylesheet and script (`assets/app/`).
 //!
-//! GOV.UK Frontend's compiled CSS refers to its fonts and images as `/assets/fonts/...` and
-//! `/assets/images/...`, so those paths are served from its `assets/` folder.
+//! GOV.UK Frontend's compiled CSS names its fonts at `/assets/fonts/...`; they are not vendored
+//! (the GDS Transport font is for GOV.UK services only) and the service's stylesheet maps the
+//! family to Arial, so those paths are never requested. Should a later version ship fonts or
+//! images the service may use, `/assets/fonts/` and `/assets/images/` look in its `assets/`.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -92,6 +94,9 @@ mod tests {
     fn the_service_files_are_embedded_and_paths_cannot_climb_out() {
         assert!(get("app/app.css").is_some());
         assert!(get("app/app.js").is_some());
+        assert!(get("govuk-frontend/govuk-frontend.min.css").is_some());
+        assert!(get("govuk-frontend/govuk-frontend.min.js").is_some());
+        assert!(get("govuk-frontend/SHA256SUMS").is_none(), "only what pages load is embedded");
         assert_eq!(
             candidates("fonts/x.woff2")[1],
             "govuk-frontend/assets/fonts/x.woff2"
