@@ -156,50 +156,88 @@ fn baseline(migrator: &Migrator, version: i64) -> Result<&Migration, RecordError
         .ok_or_else(|| RecordError::Failed(format!("baseline migration {version} is missing")))
 }
 
+/// The statements adoption needs, each back end in its own words: only how a table's existence
+/// is asked differs, and the connection type; what is decided and recorded is [`adopt_locked`]'s,
+/// written once.
+trait AdoptionQueries {
+    /// Whether `table` exists where the gateway's tables live.
+    async fn table_exists(&mut self, table: &str) -> Result<bool, sqlx::Error>;
+    /// Whether `_sqlx_migrations` records `version`.
+    async fn is_recorded(&mut self, version: i64) -> Result<bool, sqlx::Error>;
+    /// Records `migration` as applied, with its checksum, as sqlx itself would.
+    async fn record_applied(&mut self, migration: &Migration) -> Result<(), sqlx::Error>;
+}
+
+const IS_RECORDED: &str = "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = $1)";
+
+const RECORD_APPLIED: &str = "INSERT INTO _sqlx_migrations \
+     (version, description, success, checksum, execution_time) \
+     VALUES ($1, $2, TRUE, $3, 0)";
+
+impl AdoptionQueries for sqlx::PgConnection {
+    async fn table_exists(&mut self, table: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = $1)",
+        )
+        .bind(table)
+        .fetch_one(self)
+        .await
+    }
+
+    async fn is_recorded(&mut self, version: i64) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(IS_RECORDED)
+            .bind(version)
+            .fetch_one(self)
+            .await
+    }
+
+    async fn record_applied(&mut self, migration: &Migration) -> Result<(), sqlx::Error> {
+        sqlx::query(RECORD_APPLIED)
+            .bind(migration.version)
+            .bind(migration.description.as_ref())
+            .bind(migration.checksum.as_ref())
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+}
+
+impl AdoptionQueries for sqlx::SqliteConnection {
+    async fn table_exists(&mut self, table: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)",
+        )
+        .bind(table)
+        .fetch_one(self)
+        .await
+    }
+
+    async fn is_recorded(&mut self, version: i64) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(IS_RECORDED)
+            .bind(version)
+            .fetch_one(self)
+            .await
+    }
+
+    async fn record_applied(&mut self, migration: &Migration) -> Result<(), sqlx::Error> {
+        sqlx::query(RECORD_APPLIED)
+            .bind(migration.version)
+            .bind(migration.description.as_ref())
+            .bind(migration.checksum.as_ref())
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+}
+
 async fn adopt_postgres(pool: &sqlx::PgPool) -> Result<(), RecordError> {
     let mut transaction = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('pep-gateway-adopt'))")
         .execute(&mut *transaction)
         .await?;
-    for (version, tables) in BASELINES {
-        let mut present = Vec::with_capacity(tables.len());
-        for table in *tables {
-            let found: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM information_schema.tables \
-                 WHERE table_schema = current_schema() AND table_name = $1)",
-            )
-            .bind(*table)
-            .fetch_one(&mut *transaction)
-            .await?;
-            present.push(found);
-        }
-        let recorded: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = $1)")
-                .bind(version)
-                .fetch_one(&mut *transaction)
-                .await?;
-        match adoption(*version, tables, &present, recorded) {
-            Adoption::Nothing => {}
-            Adoption::Refuse(reason) => return Err(RecordError::Failed(reason)),
-            Adoption::Record => {
-                let migration = baseline(&POSTGRES, *version)?;
-                sqlx::query(
-                    "INSERT INTO _sqlx_migrations \
-                     (version, description, success, checksum, execution_time) \
-                     VALUES ($1, $2, TRUE, $3, 0)",
-                )
-                .bind(migration.version)
-                .bind(migration.description.as_ref())
-                .bind(migration.checksum.as_ref())
-                .execute(&mut *transaction)
-                .await?;
-                tracing::info!(
-                    version,
-                    "adopted the gateway tables created before migrations"
-                );
-            }
-        }
-    }
+    // On an error the transaction is dropped, which rolls it back.
+    adopt_locked(&mut *transaction, &POSTGRES).await?;
     transaction.commit().await?;
     Ok(())
 }
@@ -210,7 +248,7 @@ async fn adopt_sqlite(pool: &sqlx::SqlitePool) -> Result<(), RecordError> {
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut *connection)
         .await?;
-    let outcome = adopt_sqlite_locked(&mut connection).await;
+    let outcome = adopt_locked(&mut *connection, &SQLITE).await;
     let end = if outcome.is_ok() {
         "COMMIT"
     } else {
@@ -220,38 +258,25 @@ async fn adopt_sqlite(pool: &sqlx::SqlitePool) -> Result<(), RecordError> {
     outcome
 }
 
-async fn adopt_sqlite_locked(connection: &mut sqlx::SqliteConnection) -> Result<(), RecordError> {
+/// Adopts every baseline whose tables all exist, on a connection already holding the back end's
+/// lock, taking each recorded migration from `migrator`.
+async fn adopt_locked(
+    connection: &mut impl AdoptionQueries,
+    migrator: &Migrator,
+) -> Result<(), RecordError> {
     for (version, tables) in BASELINES {
         let mut present = Vec::with_capacity(tables.len());
         for table in *tables {
-            let found: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)",
-            )
-            .bind(*table)
-            .fetch_one(&mut *connection)
-            .await?;
-            present.push(found);
+            present.push(connection.table_exists(table).await?);
         }
-        let recorded: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = $1)")
-                .bind(version)
-                .fetch_one(&mut *connection)
-                .await?;
+        let recorded = connection.is_recorded(*version).await?;
         match adoption(*version, tables, &present, recorded) {
             Adoption::Nothing => {}
             Adoption::Refuse(reason) => return Err(RecordError::Failed(reason)),
             Adoption::Record => {
-                let migration = baseline(&SQLITE, *version)?;
-                sqlx::query(
-                    "INSERT INTO _sqlx_migrations \
-                     (version, description, success, checksum, execution_time) \
-                     VALUES ($1, $2, TRUE, $3, 0)",
-                )
-                .bind(migration.version)
-                .bind(migration.description.as_ref())
-                .bind(migration.checksum.as_ref())
-                .execute(&mut *connection)
-                .await?;
+                connection
+                    .record_applied(baseline(migrator, *version)?)
+                    .await?;
                 tracing::info!(
                     version,
                     "adopted the gateway tables created before migrations"
