@@ -1,10 +1,10 @@
 //! One local authority's PEP rules as data: deadlines, review frequency, triggers and PP+ rules.
 //!
-//! Every number in PRODUCT.md's "Statutory and local rules" is a default that an LA may change,
-//! so none of them is written into the compliance code. [`LaPolicy::default`] is the statutory
-//! default, identical to `domain/data/policy/default.toml` (a test holds them equal); an LA's own
-//! file is read with [`LaPolicy::from_toml`], which refuses unknown fields and impossible values.
-//! docs/policy.md explains each field.
+//! Every number in docs/statutory-rules.md ("Statutory and local rules") is a default that an LA
+//! may change, so none of them is written into the compliance code. [`LaPolicy::default`] is the
+//! statutory default, identical to `domain/data/policy/default.toml` (a test holds them equal);
+//! an LA's own file is read with [`LaPolicy::from_toml`], which refuses unknown fields and
+//! impossible values. docs/policy.md explains each field.
 
 mod loading;
 
@@ -72,9 +72,10 @@ impl Default for NoticeRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRange {
-    /// The first year group needing a PEP (PRODUCT.md: from 2 or 3, early years entitlement).
+    /// The first year group needing a PEP: from age 2 or 3, the early years entitlement
+    /// (docs/statutory-rules.md §3.5).
     pub first_year_group: YearGroup,
-    /// The last year group needing a PEP (PRODUCT.md: the end of Year 13).
+    /// The last year group needing a PEP: the end of Year 13 (docs/statutory-rules.md §3.5).
     pub last_year_group: YearGroup,
 }
 
@@ -128,7 +129,8 @@ pub struct NewPepTriggers {
     pub placement_change_within: Deadline,
     /// After starting at a new school.
     pub school_change_within: Deadline,
-    /// The year groups whose start makes a key-stage transition PEP due (PRODUCT.md: 3, 7, 10).
+    /// The year groups whose start makes a key-stage transition PEP due: Years 3, 7 and 10
+    /// (docs/statutory-rules.md §3.5).
     pub key_stage_entry_year_groups: Vec<YearGroup>,
     /// After the first day of the autumn term of such a year group.
     pub key_stage_entry_within: Deadline,
@@ -174,10 +176,11 @@ impl PupilPremiumPlusRule {
 }
 
 impl Default for LaPolicy {
-    /// PRODUCT.md's defaults. `domain/data/policy/default.toml` says the same, field by field.
+    /// The defaults docs/statutory-rules.md states. `domain/data/policy/default.toml` says the
+    /// same, field by field.
     fn default() -> Self {
         Self {
-            name: "Statutory defaults (PRODUCT.md)".to_owned(),
+            name: "Statutory defaults".to_owned(),
             age_range: AgeRange {
                 first_year_group: YearGroup::TwoYearOld,
                 last_year_group: YearGroup::Year13,

@@ -2,8 +2,8 @@
 //!
 //! Everything here is reference data passed in as arguments (the gov.uk bank-holiday list, one
 //! LA's term dates), so deadline arithmetic is deterministic and replayable. The counting rule
-//! is PRODUCT.md's: "within N working days of D" means on or before the N-th working day after
-//! D, and D itself is never counted; school days count the same way.
+//! is the one in docs/statutory-rules.md §3.1: "within N working days of D" means on or before
+//! the N-th working day after D, and D itself is never counted; school days count the same way.
 //!
 //! Knowledge has limits: the bank-holiday list runs only a year or two ahead, and term dates are
 //! published a few years ahead. Rather than pretend a date beyond the list has no bank holidays,

@@ -1,5 +1,5 @@
 //! Working-day arithmetic (weekends and England-and-Wales bank holidays excluded) with
-//! PRODUCT.md's counting rule: the start date is never counted.
+//! the counting rule of docs/statutory-rules.md §3.1: the start date is never counted.
 
 use super::{BankHolidays, Direction, Reckoned};
 use chrono::{Datelike, NaiveDate, Weekday};

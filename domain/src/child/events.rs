@@ -24,7 +24,8 @@ pub enum Sex {
 }
 
 /// The child's identifying details. The UPN is kept exactly as reported: the social care system
-/// is the system of record, so an invalid check letter is flagged, not refused (CONTRACTS.md).
+/// is the system of record, so an invalid check letter is flagged, not refused
+/// (docs/contracts.md §1.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildDetails {
     /// Date of birth.
@@ -110,7 +111,8 @@ pub enum ExclusionKind {
     PermanentExclusion,
 }
 
-/// Why an IRO must be told (PRODUCT.md: significant changes reach the IRO at once).
+/// Why an IRO must be told: significant changes reach the IRO at once (docs/statutory-rules.md
+/// §4 and §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeReason {

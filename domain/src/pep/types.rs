@@ -6,7 +6,8 @@ use crate::ids::{PepId, TargetId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The kind of PEP (PRODUCT.md: initial, review, transition, early years, post-16).
+/// The kind of PEP: initial, review, transition, early years or post-16 (when each is due:
+/// docs/statutory-rules.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PepKind {

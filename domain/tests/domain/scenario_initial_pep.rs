@@ -41,7 +41,7 @@ fn initial_pep_due(entered: NaiveDate, policy: &LaPolicy) -> NaiveDate {
     initial.due_date
 }
 
-/// PRODUCT.md's own example: Friday 1 November 2024.
+/// The worked example in docs/statutory-rules.md §3.1: Friday 1 November 2024.
 ///
 /// 10 working days: Mon 4 to Fri 8 November (1-5), Mon 11 to Fri 15 November (6-10), so
 /// Friday 15 November 2024.

@@ -46,9 +46,11 @@ fn published_wrong_check_letters_are_rejected_with_the_expected_letter() {
     }
 }
 
-/// The example in CONTRACTS.md is not a valid UPN: characters 2-13 give R, not D.
+/// The UPN the feed fixtures use is not a valid one: characters 2-13 give R, not D. It stands for
+/// a social care system's UPN with a failing check letter, which is applied and flagged
+/// (docs/statutory-rules.md §7.2).
 #[test]
-fn contracts_example_upn_has_a_wrong_check_letter() {
+fn the_fixtures_upn_has_a_wrong_check_letter() {
     assert_eq!(
         Upn::parse("D051910639385"),
         Err(UpnError::WrongCheckLetter {
