@@ -96,7 +96,10 @@ mod tests {
         assert!(get("app/app.js").is_some());
         assert!(get("govuk-frontend/govuk-frontend.min.css").is_some());
         assert!(get("govuk-frontend/govuk-frontend.min.js").is_some());
-        assert!(get("govuk-frontend/SHA256SUMS").is_none(), "only what pages load is embedded");
+        assert!(
+            get("govuk-frontend/SHA256SUMS").is_none(),
+            "only what pages load is embedded"
+        );
         assert_eq!(
             candidates("fonts/x.woff2")[1],
             "govuk-frontend/assets/fonts/x.woff2"
