@@ -2,7 +2,7 @@
 //! role may open: a page a person may not see is never linked), who is signed in, the sign-out
 //! form's CSRF token, and the banner that marks a demonstration sign-in.
 
-use crate::session::SignedIn;
+use crate::session::signed_in::SignedIn;
 use pep_auth::policy::{Reach, reach};
 use pep_auth::{Operation, Principal};
 

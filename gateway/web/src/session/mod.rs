@@ -11,9 +11,11 @@
 //! cross-site posts, and the token covers what it does not (older browsers, sibling subdomains).
 
 pub mod csrf;
+pub mod signed_in;
 mod token;
 
 pub use csrf::{CsrfForm, check_csrf};
+pub use signed_in::{SessionClaims, SignedIn};
 pub use token::{hash_token, new_token};
 
 use crate::WebState;
@@ -22,42 +24,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Utc};
-use pep_auth::{Claims, Principal};
+use pep_auth::Principal;
 use pep_http::middleware::RequestIds;
 use pep_records::WebSession;
 use uuid::Uuid;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "pep_session";
-
-/// A signed-in person, for a page's handler. Extracting it refuses a request without a live
-/// session: no cookie sends the person to sign in (and back afterwards), an expired or ended
-/// session to the page that says so.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    /// Who they are, exactly as the API would see them with a bearer token of the same claims.
-    pub principal: Principal,
-    /// Their name, for the header.
-    pub display_name: String,
-    /// The token every form of the session carries.
-    pub csrf_token: String,
-    /// The SHA-256 of the session token, to end the session.
-    pub token_sha256: String,
-    /// How they signed in (`oidc` or `demo`).
-    pub signed_in_via: String,
-    /// The request's id, for the access log and error pages.
-    pub request_id: Uuid,
-}
-
-/// What a session's claims column holds: the claims and a name to greet the person by.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct SessionClaims {
-    /// The claims the API's bearer tokens carry.
-    pub claims: Claims,
-    /// The person's name, when the identity provider or the demonstration gave one.
-    #[serde(default)]
-    pub name: Option<String>,
-}
 
 impl FromRequestParts<WebState> for SignedIn {
     type Rejection = PageError;
