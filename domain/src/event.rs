@@ -125,7 +125,7 @@ pub trait DomainEvent: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
     }
 }
 
-/// A decider: the pure heart of one aggregate (see STYLE.md and the `esrs` model).
+/// A decider: the pure heart of one aggregate (the decider pattern of the `esrs` crate).
 ///
 /// `decide` answers a command with the events it causes or a business-rule error; `evolve`
 /// folds one event into the state. Both are total and deterministic.

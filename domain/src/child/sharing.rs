@@ -1,7 +1,6 @@
 //! Sharing a child's record with another LA. A child placed out of area attends school in the
 //! host LA, whose designated teacher, carers and officers need the record; the placing LA
-//! stays responsible for it and decides, explicitly, who else may see it (ARCHITECTURE-BRIEF
-//! §3.8). Who may then do what is the gateway's authorisation; the record only says which LAs
+//! stays responsible for it and decides, explicitly, who else may see it (docs/statutory-rules.md). Who may then do what is the gateway's authorisation; the record only says which LAs
 //! it is shared with now.
 
 use super::error::{ChildError, require_text};

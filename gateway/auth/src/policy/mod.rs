@@ -291,8 +291,7 @@ pub fn authorize_local_authority(
 /// Whether the caller's grant reaches this child.
 ///
 /// A child of the caller's own LA: as the reach says. Another LA's child: only when its placing
-/// LA shares the record with the caller's LA (a child placed out of area, ARCHITECTURE-BRIEF
-/// §3.8), and then
+/// LA shares the record with the caller's LA (a child placed out of area, docs/statutory-rules.md), and then
 /// - to read, with the role's usual reach: the host LA's Virtual School, auditors and
 ///   administrators read it, a designated teacher when the child is on roll at their school,
 ///   an IRO when they are the assigned IRO, a carer or young person by `child_ids`, a social
