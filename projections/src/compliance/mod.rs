@@ -13,6 +13,7 @@
 mod apply;
 mod child_record;
 mod data_quality;
+mod monthly;
 mod queries;
 pub mod schema;
 mod stored_pep;
@@ -21,9 +22,13 @@ mod summary;
 
 pub use child_record::QualityAssurance;
 pub use data_quality::{DataQualityRow, data_quality};
+pub use monthly::{DEFAULT_MONTHS, Dashboard, MAX_MONTHS, MonthlyFigure};
 pub use queries::{ChildCompliance, CohortFilter, CohortPage, JudgedItem, Page};
 pub use stored_pep::TargetProgress;
-pub use summary::{CohortSummary, GroupSummary, NOT_RECORDED, status_key, summarise};
+pub use summary::{
+    CohortSummary, GroupSummary, MISSING_PEP, NOT_RATED, NOT_RECORDED, PEP_STATUS_KEYS,
+    QA_RATING_KEYS, pep_status_key, qa_rating_key, status_key, summarise,
+};
 
 use crate::db::ReadDatabase;
 use crate::runtime::{ProjectionError, Projector, TableNames};
@@ -105,6 +110,33 @@ impl ComplianceProjector {
     ) -> Result<CohortSummary, ProjectionError> {
         let children = queries::load_judged(database, &self.policy, filter, None, today).await?;
         Ok(summarise(&children, today))
+    }
+
+    /// The dashboard of the cohort matching `filter`: its summary on `today`, and the headline
+    /// figure (children counted, with an in-date PEP, the percentage) on the last day of each
+    /// of the last `months` months, the current month judged on `today`, oldest first. The
+    /// children and their obligations are loaded once and judged on every day in memory; see
+    /// the `monthly` module for how a past day is judged and the figure's known limit (a child
+    /// who has since left care is not counted in any month). `months` is 1 to [`MAX_MONTHS`].
+    pub async fn dashboard(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+        months: u32,
+    ) -> Result<Dashboard, ProjectionError> {
+        if months == 0 || months > MAX_MONTHS {
+            return Err(ProjectionError::InvalidQuery(format!(
+                "a monthly series covers 1 to {MAX_MONTHS} months, not {months}"
+            )));
+        }
+        let stored = queries::load_stored(database, filter, None).await?;
+        let monthly = monthly::series(&stored, &self.policy, filter, today, months);
+        let children = queries::judge_matching(stored, &self.policy, filter, today);
+        Ok(Dashboard {
+            summary: summarise(&children, today),
+            monthly,
+        })
     }
 
     /// One child's compliance on `today`, with every obligation; `None` for an unknown child.

@@ -1,9 +1,11 @@
 //! Reading the compliance tables: loading children and their stored due items, then judging
 //! every item on the day asked with `domain::compliance::status_on`, so the answer is right on
 //! any day without a new event. Filters on stored columns run in SQL; filters on what depends
-//! on the day (status, key stage) run here, after judging.
+//! on the day (status, key stage, in-date PEP), and on the PEP status and QA rating, run here,
+//! after judging. Loading and judging are separate so one load can be judged on many days (the
+//! monthly series).
 
-mod types;
+pub(super) mod types;
 
 pub use types::{ChildCompliance, CohortFilter, CohortPage, JudgedItem, Page};
 
@@ -11,10 +13,11 @@ use super::child_record::QualityAssurance;
 use super::schema::{CHILDREN, DUE_ITEMS, FUNDING_REQUESTS};
 use super::stored_pep::TargetProgress;
 use super::stored_rows::from_json;
+use super::summary::{PEP_STATUS_KEYS, QA_RATING_KEYS, child_pep_status_key, child_qa_rating_key};
 use crate::db::{ReadDatabase, parse_date};
 use crate::runtime::{ProjectionError, TableNames};
 use chrono::NaiveDate;
-use domain::calendar::YearGroup;
+use domain::calendar::{KeyStage, YearGroup};
 use domain::compliance::{DueItem, DueStatus, StatusCounts, status_on};
 use domain::ids::ChildId;
 use domain::pep::QaRating;
@@ -32,6 +35,41 @@ pub(super) async fn load_judged(
     only_child: Option<ChildId>,
     today: NaiveDate,
 ) -> Result<Vec<ChildCompliance>, ProjectionError> {
+    let stored = load_stored(database, filter, only_child).await?;
+    Ok(judge_matching(stored, policy, filter, today))
+}
+
+/// One child as stored, read once so it can be judged on as many days as asked: the row's
+/// values in a [`ChildCompliance`] whose day-dependent fields (year group, key stage, status,
+/// counts, next due, in-date flag, items) stay empty until [`judge`] fills them, and the
+/// stored obligations.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct StoredChild {
+    /// Everything the row says that does not depend on the day.
+    pub(super) record: ChildCompliance,
+    /// The dated obligations, earliest due first.
+    pub(super) items: Vec<DueItem>,
+}
+
+/// How a child stands on one day, from their obligations judged on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Standing {
+    /// Obligations per status.
+    pub(super) counts: StatusCounts,
+    /// The headline status (see [`ChildCompliance::status`]).
+    pub(super) status: Option<DueStatus>,
+    /// Some PEP has counted and nothing is overdue.
+    pub(super) has_in_date_pep: bool,
+}
+
+/// Loads every child matching the stored-column filters (or the one child), with its items, in
+/// two queries whatever the size of the cohort, without judging anything.
+pub(super) async fn load_stored(
+    database: &ReadDatabase,
+    filter: &CohortFilter,
+    only_child: Option<ChildId>,
+) -> Result<Vec<StoredChild>, ProjectionError> {
+    check_filter(filter)?;
     let tables = TableNames::live();
     let children = tables.name(CHILDREN);
     let due_items = tables.name(DUE_ITEMS);
@@ -87,18 +125,111 @@ pub(super) async fn load_judged(
             .or_default()
             .push(due_item(row)?);
     }
-    let mut judged = Vec::with_capacity(child_rows.len());
+    let mut stored = Vec::with_capacity(child_rows.len());
     for row in &child_rows {
         let child_id: String = row.try_get("child_id")?;
         let items = items_by_child.remove(&child_id).unwrap_or_default();
-        let child = judge(row, items, policy, today)?;
-        let status_matches = filter.status.is_none() || filter.status == child.status;
-        let key_stage_matches = filter.key_stage.is_none() || filter.key_stage == child.key_stage;
-        if status_matches && key_stage_matches {
-            judged.push(child);
+        stored.push(stored_child(row, items)?);
+    }
+    Ok(stored)
+}
+
+/// Judges every stored child on `today` and keeps those passing the filters applied after
+/// judging, in the order loaded.
+pub(super) fn judge_matching(
+    stored: Vec<StoredChild>,
+    policy: &LaPolicy,
+    filter: &CohortFilter,
+    today: NaiveDate,
+) -> Vec<ChildCompliance> {
+    stored
+        .into_iter()
+        .map(|child| judge(child, policy, today))
+        .filter(|child| {
+            passes_judged_filters(
+                filter,
+                child,
+                child.status,
+                child.key_stage,
+                child.has_in_date_pep,
+            )
+        })
+        .collect()
+}
+
+/// True when a child passes the filters that depend on the day judged (headline status, key
+/// stage, in-date PEP) or are applied with them (PEP status, QA rating), given how the child
+/// stands on that day. `record` gives the PEP status and rating, which do not depend on it.
+pub(super) fn passes_judged_filters(
+    filter: &CohortFilter,
+    record: &ChildCompliance,
+    status: Option<DueStatus>,
+    key_stage: Option<KeyStage>,
+    has_in_date_pep: bool,
+) -> bool {
+    let status_matches = filter.status.is_none() || filter.status == status;
+    let key_stage_matches = filter.key_stage.is_none() || filter.key_stage == key_stage;
+    let in_date_matches = filter
+        .in_date_pep
+        .is_none_or(|wanted| wanted == has_in_date_pep);
+    let pep_status_matches = filter
+        .pep_status
+        .as_deref()
+        .is_none_or(|wanted| wanted == child_pep_status_key(record));
+    let rating_matches = filter
+        .qa_rating
+        .as_deref()
+        .is_none_or(|wanted| wanted == child_qa_rating_key(record));
+    status_matches && key_stage_matches && in_date_matches && pep_status_matches && rating_matches
+}
+
+/// Refuses a filter naming a PEP status or a QA rating no child can have, so a mistyped value
+/// is an error rather than an empty cohort.
+pub(super) fn check_filter(filter: &CohortFilter) -> Result<(), ProjectionError> {
+    let check = |name: &str, value: Option<&str>, valid: &[&str]| match value {
+        Some(value) if !valid.contains(&value) => Err(ProjectionError::InvalidQuery(format!(
+            "{name} {value:?} is not one of {}",
+            valid.join(", ")
+        ))),
+        _ => Ok(()),
+    };
+    check("pep_status", filter.pep_status.as_deref(), &PEP_STATUS_KEYS)?;
+    check("qa_rating", filter.qa_rating.as_deref(), &QA_RATING_KEYS)
+}
+
+/// Sums judged obligations into a standing: the counts, the headline (overdue if anything is,
+/// else due soon, else upcoming; when everything is met, the status of the last obligation
+/// due) and the in-date flag.
+pub(super) fn standing<'a>(judged: impl IntoIterator<Item = (&'a DueItem, DueStatus)>) -> Standing {
+    let mut counts = StatusCounts::default();
+    let mut last_due: Option<(NaiveDate, DueStatus)> = None;
+    for (item, status) in judged {
+        match status {
+            DueStatus::OnTime => counts.on_time += 1,
+            DueStatus::MetLate => counts.met_late += 1,
+            DueStatus::Upcoming => counts.upcoming += 1,
+            DueStatus::DueSoon => counts.due_soon += 1,
+            DueStatus::Overdue => counts.overdue += 1,
+        }
+        // The last of equally late obligations wins, as `max_by_key` chose before.
+        if last_due.is_none_or(|(due_date, _)| item.due_date >= due_date) {
+            last_due = Some((item.due_date, status));
         }
     }
-    Ok(judged)
+    let status = if counts.overdue > 0 {
+        Some(DueStatus::Overdue)
+    } else if counts.due_soon > 0 {
+        Some(DueStatus::DueSoon)
+    } else if counts.upcoming > 0 {
+        Some(DueStatus::Upcoming)
+    } else {
+        last_due.map(|(_, status)| status)
+    };
+    Standing {
+        counts,
+        status,
+        has_in_date_pep: counts.overdue == 0 && counts.on_time + counts.met_late > 0,
+    }
 }
 
 /// Most urgent first: overdue, due soon, upcoming, met late, on time, nothing owed; then the
@@ -134,12 +265,9 @@ pub(super) fn sort_by_urgency(children: &mut [ChildCompliance]) {
     });
 }
 
-fn judge(
-    row: &AnyRow,
-    items: Vec<DueItem>,
-    policy: &LaPolicy,
-    today: NaiveDate,
-) -> Result<ChildCompliance, ProjectionError> {
+/// Judges a stored child's every obligation on `today` and fills in what depends on the day.
+pub(super) fn judge(stored: StoredChild, policy: &LaPolicy, today: NaiveDate) -> ChildCompliance {
+    let StoredChild { record, items } = stored;
     let items: Vec<JudgedItem> = items
         .into_iter()
         .map(|item| {
@@ -147,28 +275,11 @@ fn judge(
             JudgedItem { item, status }
         })
         .collect();
-    let mut counts = StatusCounts::default();
-    for judged in &items {
-        match judged.status {
-            DueStatus::OnTime => counts.on_time += 1,
-            DueStatus::MetLate => counts.met_late += 1,
-            DueStatus::Upcoming => counts.upcoming += 1,
-            DueStatus::DueSoon => counts.due_soon += 1,
-            DueStatus::Overdue => counts.overdue += 1,
-        }
-    }
-    let status = if counts.overdue > 0 {
-        Some(DueStatus::Overdue)
-    } else if counts.due_soon > 0 {
-        Some(DueStatus::DueSoon)
-    } else if counts.upcoming > 0 {
-        Some(DueStatus::Upcoming)
-    } else {
-        items
-            .iter()
-            .max_by_key(|judged| judged.item.due_date)
-            .map(|judged| judged.status)
-    };
+    let Standing {
+        counts,
+        status,
+        has_in_date_pep,
+    } = standing(items.iter().map(|judged| (&judged.item, judged.status)));
     let next_due = items
         .iter()
         .filter(|judged| {
@@ -179,9 +290,22 @@ fn judge(
         })
         .min_by_key(|judged| judged.item.due_date)
         .cloned();
-    let has_in_date_pep = counts.overdue == 0 && counts.on_time + counts.met_late > 0;
+    let year_group = record.date_of_birth.map(|born| YearGroup::on(born, today));
+    ChildCompliance {
+        year_group,
+        key_stage: year_group.and_then(YearGroup::key_stage),
+        status,
+        counts,
+        next_due,
+        has_in_date_pep,
+        items,
+        ..record
+    }
+}
+
+/// A child's row and stored obligations, before anything is judged.
+fn stored_child(row: &AnyRow, items: Vec<DueItem>) -> Result<StoredChild, ProjectionError> {
     let date_of_birth = optional_date(row, "date_of_birth")?;
-    let year_group = date_of_birth.map(|born| YearGroup::on(born, today));
     let quality = match (
         optional_text(row, "last_qa_pep_id")?,
         optional_text(row, "last_qa_rating")?,
@@ -202,23 +326,23 @@ fn judge(
     };
     let social_worker_id = optional_text(row, "social_worker_id")?;
     let pp_plus_requests: i64 = row.try_get("pp_plus_requests")?;
-    Ok(ChildCompliance {
+    let record = ChildCompliance {
         child_id: parse_id(&child_id)?,
         la: row.try_get("la")?,
         la_child_id: row.try_get("la_child_id")?,
         date_of_birth,
-        year_group,
-        key_stage: year_group.and_then(YearGroup::key_stage),
+        year_group: None,
+        key_stage: None,
         in_care: row.try_get::<i64, _>("in_care")? != 0,
         care_started_on: optional_date(row, "care_started_on")?,
         school_urn: optional_text(row, "school_urn")?,
         school_name: optional_text(row, "school_name")?,
         social_worker_id,
         social_worker_name: optional_text(row, "social_worker_name")?,
-        status,
-        counts,
-        next_due,
-        has_in_date_pep,
+        status: None,
+        counts: StatusCounts::default(),
+        next_due: None,
+        has_in_date_pep: false,
         current_pep_id: optional_text(row, "current_pep_id")?
             .map(|id| parse_id(&id))
             .transpose()?,
@@ -236,8 +360,9 @@ fn judge(
         pp_plus_linked: pp_plus_requests > 0,
         data_quality: from_json(&row.try_get::<String, _>("data_quality")?)?,
         schedule_problems: from_json(&row.try_get::<String, _>("schedule_problems")?)?,
-        items,
-    })
+        items: Vec::new(),
+    };
+    Ok(StoredChild { record, items })
 }
 
 fn due_item(row: &AnyRow) -> Result<DueItem, ProjectionError> {
@@ -285,4 +410,40 @@ fn from_wire_name<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, Proje
             reason: error.to_string(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_naming_an_unknown_pep_status_or_rating_is_an_invalid_query() {
+        for (pep_status, qa_rating) in [(Some("draft"), None), (None, Some("gold"))] {
+            let filter = CohortFilter {
+                pep_status: pep_status.map(str::to_owned),
+                qa_rating: qa_rating.map(str::to_owned),
+                ..CohortFilter::default()
+            };
+            let refused = check_filter(&filter);
+            assert!(
+                matches!(&refused, Err(ProjectionError::InvalidQuery(reason))
+                    if reason.contains("is not one of")),
+                "{refused:?}"
+            );
+        }
+        for key in PEP_STATUS_KEYS {
+            let filter = CohortFilter {
+                pep_status: Some(key.to_owned()),
+                ..CohortFilter::default()
+            };
+            assert!(check_filter(&filter).is_ok(), "{key}");
+        }
+        for key in QA_RATING_KEYS {
+            let filter = CohortFilter {
+                qa_rating: Some(key.to_owned()),
+                ..CohortFilter::default()
+            };
+            assert!(check_filter(&filter).is_ok(), "{key}");
+        }
+    }
 }

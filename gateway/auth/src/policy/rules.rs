@@ -213,8 +213,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         operation: Operation::ReadChildRecord,
-        // The cohort routes (compliance, funding) also need a reach over the whole LA, and
-        // list only the caller's own LA's children, never those shared with it.
+        // The cohort routes (compliance and its summary, funding) also need a reach over the
+        // whole LA, and list only the caller's own LA's children, never those shared with it.
         routes: &[
             ("GET", "/api/v1/children"),
             ("GET", "/api/v1/children/{child_id}"),
@@ -224,6 +224,7 @@ pub const RULES: &[Rule] = &[
             ("GET", "/api/v1/peps/{pep_id}/attachments"),
             ("GET", "/api/v1/peps/{pep_id}/attachments/{attachment_id}"),
             ("GET", "/api/v1/compliance"),
+            ("GET", "/api/v1/compliance/summary"),
             ("GET", "/api/v1/funding"),
         ],
         grants: &[

@@ -28,7 +28,7 @@ use domain::funding::FinancialYear;
 use domain::ids::ChildId;
 use pep_auth::policy::{self, Reach};
 use pep_auth::{Operation, Principal};
-use projections::compliance::{CohortFilter, Page};
+use projections::compliance::{CohortFilter, PEP_STATUS_KEYS, Page, QA_RATING_KEYS};
 use projections::funding::{FundingGrouping, budget_summary, funding_totals};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -37,7 +37,7 @@ use utoipa::IntoParams;
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
 /// Refuses callers whose reading of child records does not cover their whole LA.
-fn require_la_wide(principal: &Principal, what: &str) -> Result<(), ApiError> {
+pub(super) fn require_la_wide(principal: &Principal, what: &str) -> Result<(), ApiError> {
     match policy::reach(principal, Operation::ReadChildRecord) {
         Ok(Reach::LocalAuthority) => Ok(()),
         _ => Err(ApiError::forbidden(format!(
@@ -64,6 +64,14 @@ pub struct ComplianceParams {
     pub social_worker: Option<String>,
     /// Also children no longer looked after.
     pub include_left_care: Option<bool>,
+    /// Only children whose PEP is in date on the day asked (true), or only those whose PEP is
+    /// not (false).
+    pub in_date_pep: Option<bool>,
+    /// Only children whose current PEP has this status: not_started, in_progress, ready,
+    /// submitted, returned, quality_assured, signed_off, withdrawn, or missing for no PEP.
+    pub pep_status: Option<String>,
+    /// Only children whose latest QA rating is this: green, amber, red, or not_rated.
+    pub qa_rating: Option<String>,
     /// The page, from 1 (default 1).
     pub page: Option<u64>,
     /// Children per page, 1 to 500 (default 50).
@@ -107,6 +115,11 @@ pub async fn compliance(
             message: format!("must be between 1 and {}", Page::MAX_LIMIT),
         });
     }
+    check_drill_down(
+        &mut errors,
+        params.pep_status.as_deref(),
+        params.qa_rating.as_deref(),
+    );
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -122,6 +135,9 @@ pub async fn compliance(
         key_stage: params.key_stage,
         school_urn: params.school_urn,
         social_worker_id: params.social_worker,
+        in_date_pep: params.in_date_pep,
+        pep_status: params.pep_status,
+        qa_rating: params.qa_rating,
     };
     let page = Page {
         offset: (page_number - 1).saturating_mul(page_size),
@@ -151,6 +167,26 @@ pub async fn compliance(
         "children": cohort.children,
     });
     Ok(with_position(Json(body), position))
+}
+
+/// Checks the drill-down filters against the values the read model knows, so a mistyped value
+/// answers 422 naming its parameter, with the values it may take, rather than an empty cohort.
+pub(super) fn check_drill_down(
+    errors: &mut Vec<FieldError>,
+    pep_status: Option<&str>,
+    qa_rating: Option<&str>,
+) {
+    for (parameter, value, valid) in [
+        ("pep_status", pep_status, &PEP_STATUS_KEYS[..]),
+        ("qa_rating", qa_rating, &QA_RATING_KEYS[..]),
+    ] {
+        if let Some(value) = value.filter(|value| !valid.contains(value)) {
+            errors.push(FieldError {
+                path: format!("query.{parameter}"),
+                message: format!("{value:?} is not one of {}", valid.join(", ")),
+            });
+        }
+    }
 }
 
 /// The grouping of the funding totals.

@@ -1,5 +1,6 @@
 //! The HTTP API's read routes (contracts.md §3): children, timelines, PEPs and their uploaded
-//! files, the cohort's compliance, PP+ funding and the auditors' replay and verification.
+//! files, the cohort's compliance and its summary, PP+ funding and the auditors' replay and
+//! verification.
 //!
 //! Reads of the read models (timeline, compliance, funding, search) come from the projections'
 //! tables, which trail the event store by a little. A client that has just written and wants to
@@ -19,6 +20,7 @@ pub mod audit;
 pub mod children;
 pub mod cohort;
 pub(crate) mod position;
+pub mod summary;
 pub mod timeline;
 
 pub use position::{READ_POSITION_HEADER, ReadSide};
@@ -40,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::list_attachments))
         .routes(routes!(attachments::download_attachment))
         .routes(routes!(cohort::compliance))
+        .routes(routes!(summary::compliance_summary))
         .routes(routes!(cohort::funding))
         .routes(routes!(audit::replay))
         .routes(routes!(audit::verify))

@@ -87,13 +87,37 @@ pub struct PepFixture {
     pub action_id: Uuid,
 }
 
-/// A PEP for the child, written by its designated teacher and social worker and submitted.
+/// A PEP for the child, written by its designated teacher and social worker, its meeting held
+/// on 1 Oct 2024 and submitted on 2 Oct 2024.
 pub async fn submitted_pep(
     app: &TestApp,
     la: &str,
     child_id: Uuid,
     school: &str,
     social_worker: &str,
+) -> PepFixture {
+    submitted_pep_on(
+        app,
+        la,
+        child_id,
+        school,
+        social_worker,
+        "2024-10-01",
+        "2024-10-02",
+    )
+    .await
+}
+
+/// As [`submitted_pep`], with the meeting held (and the child's views and the plan agreed) on
+/// `held_on` and the PEP submitted on `submitted_on`.
+pub async fn submitted_pep_on(
+    app: &TestApp,
+    la: &str,
+    child_id: Uuid,
+    school: &str,
+    social_worker: &str,
+    held_on: &str,
+    submitted_on: &str,
 ) -> PepFixture {
     let virtual_school = Who::new("virtual_school", la).token();
     let teacher = Who::new("designated_teacher", la).school(school).token();
@@ -147,7 +171,7 @@ pub async fn submitted_pep(
         .post(
             &format!("{pep}/meetings"),
             &virtual_school,
-            &json!({"scheduled_for": "2024-10-01",
+            &json!({"scheduled_for": held_on,
                     "invitees": [{"id": "dt-1", "name": "D Teacher"}]}),
         )
         .await
@@ -156,7 +180,7 @@ pub async fn submitted_pep(
     app.post(
         &format!("{pep}/meetings/{meeting_id}/held"),
         &virtual_school,
-        &json!({"held_on": "2024-10-01", "child_attended": true,
+        &json!({"held_on": held_on, "child_attended": true,
                 "attendees": [{"person": {"id": "dt-1", "name": "D Teacher"},
                                "capacity": "designated teacher"}]}),
     )
@@ -166,7 +190,7 @@ pub async fn submitted_pep(
         &format!("{pep}/child-views"),
         &virtual_school,
         &json!({"views": "I like maths and want to join the football team.",
-                "in_own_words": true, "recorded_on": "2024-10-01"}),
+                "in_own_words": true, "recorded_on": held_on}),
     )
     .await
     .ok();
@@ -177,7 +201,7 @@ pub async fn submitted_pep(
             &json!({"area": "literacy", "description": "Read a chapter book independently",
                     "success_criterion": "Reading age 10 on the spring assessment",
                     "owner": {"id": "dt-1", "name": "D Teacher"},
-                    "set_on": "2024-10-01", "due_on": "2025-03-01", "horizon": "short_term"}),
+                    "set_on": held_on, "due_on": "2025-03-01", "horizon": "short_term"}),
         )
         .await
         .ok();
@@ -188,7 +212,7 @@ pub async fn submitted_pep(
             &virtual_school,
             &json!({"description": "Weekly reading sessions with a tutor",
                     "owner": {"id": "dt-1", "name": "D Teacher"},
-                    "agreed_on": "2024-10-01", "due_on": "2024-12-01",
+                    "agreed_on": held_on, "due_on": "2024-12-01",
                     "target_id": target_id}),
         )
         .await
@@ -197,7 +221,7 @@ pub async fn submitted_pep(
     app.post(
         &format!("{pep}/submit"),
         &virtual_school,
-        &json!({"submitted_on": "2024-10-02"}),
+        &json!({"submitted_on": submitted_on}),
     )
     .await
     .ok();

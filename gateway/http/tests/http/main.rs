@@ -10,6 +10,7 @@ mod attachments;
 mod auth_matrix;
 mod bad_input;
 mod cohort_access_log;
+mod compliance_summary;
 mod fixtures;
 mod flow;
 mod idempotency;

@@ -29,6 +29,17 @@ pub struct CohortFilter {
     pub school_urn: Option<String>,
     /// Only children with this social worker (person id).
     pub social_worker_id: Option<String>,
+    /// Only children whose PEP is in date on the day asked (`true`), or only those whose PEP is
+    /// not (`false`); see [`ChildCompliance::has_in_date_pep`].
+    pub in_date_pep: Option<bool>,
+    /// Only children whose current PEP has this status: one of
+    /// [`PEP_STATUS_KEYS`](crate::compliance::PEP_STATUS_KEYS), a [`PepStatus`] wire name such as
+    /// `submitted`, or `missing` for a child with no PEP. Any other value is an invalid query.
+    pub pep_status: Option<String>,
+    /// Only children whose latest QA rating is this: one of
+    /// [`QA_RATING_KEYS`](crate::compliance::QA_RATING_KEYS), `green`, `amber`, `red`, or
+    /// `not_rated` for a child with none. Any other value is an invalid query.
+    pub qa_rating: Option<String>,
 }
 
 /// A slice of a list: skip `offset`, return at most `limit`.

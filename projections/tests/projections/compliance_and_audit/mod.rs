@@ -6,6 +6,7 @@
 mod bitemporal;
 mod export;
 mod history;
+mod monthly;
 mod queries;
 mod rebuild;
 mod rows;

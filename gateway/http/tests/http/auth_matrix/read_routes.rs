@@ -2,11 +2,11 @@
 //! the roles that read every child of their LA through it. Written out by hand from the issue:
 //! a designated teacher reads children on roll at their school, a carer and a young person only
 //! their own child, an IRO the children they review, an auditor everything in their LA (and
-//! writes nothing), an integration account nothing at all. The cohort routes (compliance,
-//! funding) cover the whole LA, so only the LA-wide readers may ask for them; the audit routes
-//! are for auditors and administrators. A record another LA shares with the caller's is read
-//! with the same reach as the caller's own LA's children, but never listed by the cohort routes
-//! or the search.
+//! writes nothing), an integration account nothing at all. The cohort routes (compliance, its
+//! summary, funding) cover the whole LA, so only the LA-wide readers may ask for them; the audit
+//! routes are for auditors and administrators. A record another LA shares with the caller's is
+//! read with the same reach as the caller's own LA's children, but never listed by the cohort
+//! routes or the search.
 
 use super::routes::{ADMIN, AUDITOR, CARER, DT, SW, VS, YP};
 use super::{ChildCase, Route, Target};
@@ -112,6 +112,15 @@ pub(super) fn read_routes() -> Vec<Route> {
             shared: &[],
             target: Target::Caller,
             request: |_| ("/api/v1/compliance".to_owned(), None),
+        },
+        Route {
+            method: Method::GET,
+            template: "/api/v1/compliance/summary",
+            allowed: LA_WIDE_READERS,
+            la_wide: LA_WIDE_READERS,
+            shared: &[],
+            target: Target::Caller,
+            request: |_| ("/api/v1/compliance/summary".to_owned(), None),
         },
         Route {
             method: Method::GET,
