@@ -39,7 +39,7 @@ pub const PEP_STATUS_KEYS: [&str; 9] = [
 pub const QA_RATING_KEYS: [&str; 4] = ["green", "amber", "red", NOT_RATED];
 
 /// Counts for one group of children.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GroupSummary {
     /// A readable name for the group (the school's or social worker's name), when known.
     pub name: Option<String>,
@@ -49,6 +49,9 @@ pub struct GroupSummary {
     pub with_in_date_pep: u64,
     /// Of those, children with something overdue.
     pub overdue: u64,
+    /// `with_in_date_pep` as a percentage of `children`, to one decimal place, as for the whole
+    /// cohort.
+    pub percent_with_in_date_pep: Option<f64>,
 }
 
 /// The whole cohort (as filtered) on one day.
@@ -149,6 +152,15 @@ pub fn summarise(children: &[ChildCompliance], today: NaiveDate) -> CohortSummar
     summary.percent_with_in_date_pep = percent(summary.with_in_date_pep, summary.children);
     summary.percent_completed_within_timescale =
         percent(summary.obligations_met_on_time, summary.obligations_decided);
+    for groups in [
+        &mut summary.by_key_stage,
+        &mut summary.by_school,
+        &mut summary.by_social_worker,
+    ] {
+        for group in groups.values_mut() {
+            group.percent_with_in_date_pep = percent(group.with_in_date_pep, group.children);
+        }
+    }
     summary
 }
 
@@ -289,6 +301,35 @@ pub(super) mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, 20).unwrap()
+    }
+
+    #[test]
+    fn a_group_has_its_own_percentage_and_a_group_of_no_school_is_not_recorded() {
+        let at = |school: Option<&str>, in_date: bool| ChildCompliance {
+            school_urn: school.map(str::to_owned),
+            has_in_date_pep: in_date,
+            ..child()
+        };
+        let children = [
+            at(Some("100001"), true),
+            at(Some("100001"), false),
+            at(Some("100001"), false),
+            at(Some("100002"), true),
+            at(None, false),
+        ];
+        let summary = summarise(&children, today());
+        let figures = |key: &str| {
+            let group = &summary.by_school[key];
+            (
+                group.children,
+                group.with_in_date_pep,
+                group.percent_with_in_date_pep,
+            )
+        };
+        assert_eq!(figures("100001"), (3, 1, Some(33.3)));
+        assert_eq!(figures("100002"), (1, 1, Some(100.0)));
+        assert_eq!(figures(NOT_RECORDED), (1, 0, Some(0.0)));
+        assert_eq!(summary.percent_with_in_date_pep, Some(40.0));
     }
 
     #[test]
