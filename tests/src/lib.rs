@@ -10,10 +10,13 @@
 //! - [`logging`]: tracing output only when `TEST_LOG` is set.
 //! - [`keys`]: the suite's RSA and P-256 test keys.
 //! - [`legacy`]: databases as older releases left them, to upgrade in place.
+//! - [`browser`]: a headless Chromium driven through chromedriver, with axe-core's checks and
+//!   screenshots.
 //! - [`naive_append`]: the baseline the benchmark compares the group-commit writer against.
 // Test support fails a test by panicking, with a message saying what to fix.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod fresh_database;
 pub mod keys;
 pub mod legacy;

@@ -112,6 +112,40 @@ pub fn roles_allowed(operation: Operation) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What an error page says, kept on its response so [`crate::framing`] can show it again
+/// inside the signed-in person's own frame (their navigation and the sign-out button).
+#[derive(Debug, Clone)]
+pub struct ErrorView {
+    status: StatusCode,
+    heading: String,
+    paragraphs: Vec<String>,
+    roles: Vec<String>,
+    request_id: Option<String>,
+    sign_in_link: bool,
+}
+
+impl ErrorView {
+    /// The page in `layout`.
+    pub fn render(&self, layout: Layout) -> Response {
+        let page = ErrorPage {
+            layout,
+            heading: self.heading.clone(),
+            paragraphs: self.paragraphs.clone(),
+            roles: self.roles.clone(),
+            request_id: self.request_id.clone(),
+            sign_in_link: self.sign_in_link,
+        };
+        let mut response = render_with_status(self.status, &page);
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+
+    /// The page's heading, which is also its title.
+    pub fn heading(&self) -> &str {
+        &self.heading
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -198,15 +232,15 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let page = ErrorPage {
-            layout: Layout::anonymous(&heading),
+        let view = ErrorView {
+            status,
             heading,
             paragraphs,
             roles,
             request_id,
             sign_in_link,
         };
-        render_with_status(status, &page)
+        view.render(Layout::anonymous(&view.heading))
     }
 }
 

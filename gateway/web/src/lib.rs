@@ -19,7 +19,8 @@
 //! - [`pages`]: the dashboard, the children lists, a child's page, the IRO inbox, inbound data
 //!   quality and the audit view.
 //! - [`chart`]: bar charts as SVG, each with a table of the same figures.
-//! - [`error`]: the 403, 404, 500 and 503 pages.
+//! - [`error`]: the 403, 404, 500 and 503 pages; [`framing`] shows them in a signed-in
+//!   person's own frame.
 //! - [`layers`]: security headers (a Content-Security-Policy without `unsafe-inline`), request
 //!   ids, tracing, compression, catch-panic and timeout.
 //! - [`assets`]: GOV.UK Frontend's compiled CSS, JavaScript, fonts and images, embedded in the
@@ -31,6 +32,7 @@ pub mod assets;
 pub mod chart;
 pub mod error;
 pub mod format;
+pub mod framing;
 pub mod layers;
 pub mod nav;
 pub mod oidc;
@@ -169,6 +171,10 @@ pub fn router(state: WebState) -> Router {
         .route("/audit", get(pages::audit::search))
         .route("/audit/children/{child_id}", get(pages::audit::child))
         .route("/assets/{*path}", get(assets::serve))
-        .fallback(error::not_found_page);
+        .fallback(error::not_found_page)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            framing::frame_error_pages,
+        ));
     layers::stack(routes.with_state(state.clone()), &state)
 }

@@ -37,6 +37,12 @@ pub struct CohortQuery {
     pub school: Option<String>,
     /// A social worker's id.
     pub social_worker: Option<String>,
+    /// `true` for children with an up-to-date PEP, `false` for those without.
+    pub in_date_pep: Option<String>,
+    /// The current PEP's status (`submitted`...), or `missing` for no PEP.
+    pub pep_status: Option<String>,
+    /// The latest QA rating (`green`...), or `not_rated`.
+    pub qa_rating: Option<String>,
     /// The page, from 1.
     pub page: Option<u64>,
 }
@@ -120,6 +126,19 @@ pub async fn cohort(
     }
     let status: Option<DueStatus> = parse_choice(&query.status, "status")?;
     let key_stage: Option<KeyStage> = parse_choice(&query.key_stage, "key stage")?;
+    let in_date_pep: Option<bool> = match query.in_date_pep.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(other) => {
+            return Err(PageError::BadRequest {
+                message: format!(
+                    "{other} is not a choice for an up-to-date PEP: use true or false."
+                ),
+            });
+        }
+    };
+    let nonempty = |value: &Option<String>| value.clone().filter(|value| !value.is_empty());
     let today = pep_http::command::london_date(state.api().clock().now());
     let filter = CohortFilter {
         la: Some(signed_in.principal.la.as_str().to_owned()),
@@ -130,6 +149,9 @@ pub async fn cohort(
             .social_worker
             .clone()
             .filter(|value| !value.is_empty()),
+        in_date_pep,
+        pep_status: nonempty(&query.pep_status),
+        qa_rating: nonempty(&query.qa_rating),
         ..CohortFilter::default()
     };
     let page_number = query.page.unwrap_or(1).max(1);
@@ -146,7 +168,13 @@ pub async fn cohort(
             },
         )
         .await
-        .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+        .map_err(|error| match error {
+            // The projection names the valid choices of a filter no child can have.
+            projections::runtime::ProjectionError::InvalidQuery(message) => {
+                PageError::BadRequest { message }
+            }
+            other => PageError::internal(other.to_string(), request_id),
+        })?;
     pep_http::access::log_cohort_read(
         state.api(),
         &signed_in.principal,
@@ -183,6 +211,20 @@ pub async fn cohort(
             .unwrap_or_else(|| worker.clone());
         filters.push(format!("Social worker: {name}"));
     }
+    match in_date_pep {
+        Some(true) => filters.push("With an up-to-date PEP".to_owned()),
+        Some(false) => filters.push("Without an up-to-date PEP".to_owned()),
+        None => {}
+    }
+    if let Some(key) = &filter.pep_status {
+        filters.push(format!("PEP status: {}", format::pep_status_name(key)));
+    }
+    if let Some(key) = &filter.qa_rating {
+        filters.push(format!(
+            "Quality-assurance rating: {}",
+            format::qa_rating_name(key)
+        ));
+    }
     let link = |number: u64| {
         format!(
             "/children{}",
@@ -191,6 +233,9 @@ pub async fn cohort(
                 ("key_stage", query.key_stage.as_deref()),
                 ("school", query.school.as_deref()),
                 ("social_worker", query.social_worker.as_deref()),
+                ("in_date_pep", query.in_date_pep.as_deref()),
+                ("pep_status", query.pep_status.as_deref()),
+                ("qa_rating", query.qa_rating.as_deref()),
                 ("page", Some(&number.to_string())),
             ])
         )

@@ -2,8 +2,9 @@
 //! sign-in with its CSRF token, the pages each role may open (and the 403 page for one it may
 //! not, never linked), a child of another LA answering 404, reads written to the access log,
 //! sign-out ending the session on the server, an idle session expiring, the security headers,
-//! and the GOV.UK assets served from the binary.
+//! and the GOV.UK assets served from the binary. [`browser`] drives the same pages in Chromium.
 
+mod browser;
 mod user;
 
 use crate::client::send;
@@ -186,6 +187,22 @@ async fn each_role_opens_only_its_pages_and_another_las_child_is_not_found() {
         refused.text()
     );
     assert!(!refused.text().contains("panicked"));
+    // The refusal keeps the teacher's own frame: their pages and the way to sign out.
+    assert!(
+        refused.text().contains("href=\"/my-children\""),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains(">Sign out</button>"),
+        "{}",
+        refused.text()
+    );
+    assert!(!refused.text().contains("href=\"/dashboard\""));
+    // A page for no one signed in keeps the frame of a page for no one.
+    let stranger = WebUser::new(service.address).get("/no-such-page").await;
+    assert_eq!(stranger.status, 404);
+    assert!(!stranger.text().contains(">Sign out</button>"));
 
     // A social worker sees their caseload; an auditor the audit view, read-only.
     let mut worker = WebUser::new(service.address);

@@ -8,7 +8,6 @@
 //! `GET /api/v1/compliance`. The figures come from the compliance and funding read models.
 
 use crate::WebState;
-use crate::chart::{self, Bar};
 use crate::error::{PageError, render};
 use crate::format;
 use crate::nav::{Layout, reads_whole_la};
@@ -19,8 +18,16 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::calendar::{FinancialYear, KeyStage};
 use domain::compliance::DueStatus;
-use projections::compliance::{CohortFilter, GroupSummary, Page};
+use projections::compliance::{
+    CohortFilter, DEFAULT_MONTHS, GroupSummary, PEP_STATUS_KEYS, Page, QA_RATING_KEYS,
+};
 use serde::Deserialize;
+
+mod money;
+mod monthly;
+
+pub(crate) use money::MoneyRow;
+pub(crate) use monthly::MonthRow;
 
 /// The dashboard's filters.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -50,11 +57,6 @@ pub(crate) struct GroupRow {
     pub(crate) overdue_href: String,
 }
 
-pub(crate) struct MoneyRow {
-    pub(crate) label: String,
-    pub(crate) amount: String,
-}
-
 pub(crate) struct Choice {
     pub(crate) value: String,
     pub(crate) label: String,
@@ -72,6 +74,12 @@ struct DashboardPage {
     all_href: String,
     in_timescale: String,
     statuses: Vec<Count>,
+    pep_statuses: Vec<Count>,
+    qa_ratings: Vec<Count>,
+    in_date_href: String,
+    not_in_date_href: String,
+    monthly_rows: Vec<MonthRow>,
+    monthly_chart: String,
     key_stages: Vec<GroupRow>,
     schools: Vec<GroupRow>,
     social_workers: Vec<GroupRow>,
@@ -133,11 +141,12 @@ pub async fn page(
     let internal = |error: projections::runtime::ProjectionError| {
         PageError::internal(error.to_string(), request_id)
     };
-    let summary = side
+    let dashboard = side
         .compliance()
-        .cohort_summary(side.database(), &filter, today)
+        .dashboard(side.database(), &filter, today, DEFAULT_MONTHS)
         .await
         .map_err(internal)?;
+    let summary = &dashboard.summary;
     let urgent = |status| {
         let filter = CohortFilter {
             status: Some(status),
@@ -195,6 +204,30 @@ pub async fn page(
         },
     })
     .collect();
+    let counted = |counts: &std::collections::BTreeMap<String, u64>,
+                   keys: &[&str],
+                   parameter: &str,
+                   name: &dyn Fn(&str) -> String| {
+        keys.iter()
+            .map(|key| Count {
+                label: name(key),
+                value: counts.get(*key).copied().unwrap_or_default(),
+                href: link(&[(parameter, Some(key))]),
+            })
+            .collect::<Vec<_>>()
+    };
+    let pep_statuses = counted(
+        &summary.children_by_pep_status,
+        &PEP_STATUS_KEYS,
+        "pep_status",
+        &format::pep_status_name,
+    );
+    let qa_ratings = counted(
+        &summary.by_qa_rating,
+        &QA_RATING_KEYS,
+        "qa_rating",
+        &format::qa_rating_name,
+    );
     let groups = |groups: &std::collections::BTreeMap<String, GroupSummary>,
                   parameter: &str,
                   name_of: &dyn Fn(&str, &GroupSummary) -> String| {
@@ -207,7 +240,7 @@ pub async fn page(
                     href: link(&[(parameter, value)]),
                     children: group.children,
                     in_date: group.with_in_date_pep,
-                    percent: format::percent(percent(group.with_in_date_pep, group.children)),
+                    percent: format::percent(group.percent_with_in_date_pep),
                     overdue: group.overdue,
                     overdue_href: link(&[(parameter, value), ("status", Some("overdue"))]),
                 }
@@ -238,50 +271,8 @@ pub async fn page(
     let budget = projections::funding::budget_summary(side.database(), &la, year)
         .await
         .map_err(internal)?;
-    let (money, money_chart) = match budget {
-        Some(budget) => {
-            let bars = vec![
-                Bar {
-                    label: "Budget".to_owned(),
-                    value: budget.budget_pence as f64,
-                    shown: format::pounds(budget.budget_pence),
-                },
-                Bar {
-                    label: "Allocated".to_owned(),
-                    value: budget.allocated_pence as f64,
-                    shown: format::pounds(budget.allocated_pence),
-                },
-                Bar {
-                    label: "Requested, not decided".to_owned(),
-                    value: budget.pending_pence as f64,
-                    shown: format::pounds(budget.pending_pence),
-                },
-                Bar {
-                    label: "Remaining".to_owned(),
-                    value: budget.remaining_budget_pence as f64,
-                    shown: format::pounds(budget.remaining_budget_pence),
-                },
-            ];
-            let max = bars.iter().map(|bar| bar.value).fold(0.0, f64::max);
-            let chart = chart::rows(
-                "pp-plus",
-                &format!("Pupil Premium Plus, {year}"),
-                "The budget, the money allocated, the money requested but not decided, and what remains; the same figures are in the table beside the chart.",
-                &bars,
-                max,
-            );
-            (
-                bars.into_iter()
-                    .map(|bar| MoneyRow {
-                        label: bar.label,
-                        amount: bar.shown,
-                    })
-                    .collect(),
-                chart,
-            )
-        }
-        None => (Vec::new(), String::new()),
-    };
+    let (money, money_chart) = money::figures(budget.as_ref(), year);
+    let (monthly_rows, monthly_chart) = monthly::figures(&dashboard.monthly);
 
     let key_stage_choices = std::iter::once(("", "All key stages".to_owned()))
         .chain(
@@ -302,8 +293,14 @@ pub async fn page(
         with_in_date: summary.with_in_date_pep,
         children: summary.children,
         all_href: link(&[]),
+        in_date_href: link(&[("in_date_pep", Some("true"))]),
+        not_in_date_href: link(&[("in_date_pep", Some("false"))]),
         in_timescale: format::percent(summary.percent_completed_within_timescale),
         statuses,
+        pep_statuses,
+        qa_ratings,
+        monthly_rows,
+        monthly_chart,
         key_stages,
         schools,
         social_workers,
@@ -325,10 +322,6 @@ pub async fn page(
         due_soon_total: due_soon.total,
     })
     .into_ok()
-}
-
-fn percent(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
 trait IntoOk {
