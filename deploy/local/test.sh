@@ -164,6 +164,10 @@ ensure_current_nats_server
 ensure_browser_tools
 ensure_rust_tools
 
+say "checking the vendored GOV.UK Frontend and axe-core against their checksums"
+gateway/web/assets/refresh.sh --check
+tests/fixtures/axe-core/refresh.sh --check
+
 say "checking formatting: cargo fmt --all --check"
 if ! cargo fmt --all --check; then
   say "formatting differs; fix it with: cargo fmt --all"
