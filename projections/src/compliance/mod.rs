@@ -11,6 +11,7 @@
 //! `compliance_funding_requests`. docs/compliance-rules.md states the rules.
 
 mod apply;
+mod cache;
 mod child_record;
 mod data_quality;
 mod monthly;
@@ -20,6 +21,7 @@ mod stored_pep;
 mod stored_rows;
 mod summary;
 
+pub use cache::CohortCache;
 pub use child_record::QualityAssurance;
 pub use data_quality::{DataQualityRow, data_quality};
 pub use monthly::{DEFAULT_MONTHS, Dashboard, MAX_MONTHS, MonthlyFigure};
@@ -38,12 +40,15 @@ use domain::calendar::Calendar;
 use domain::envelope::RecordedEvent;
 use domain::ids::ChildId;
 use domain::policy::LaPolicy;
+use std::sync::Arc;
 
 /// The compliance projector, with the reference data its due dates are computed with.
 #[derive(Debug, Clone)]
 pub struct ComplianceProjector {
     policy: LaPolicy,
     calendar: Calendar,
+    /// The cohort in memory, shared by every clone (see [`CohortCache`]).
+    cache: Arc<CohortCache>,
 }
 
 impl ComplianceProjector {
@@ -52,7 +57,11 @@ impl ComplianceProjector {
 
     /// A projector dating obligations under `policy` with `calendar`.
     pub fn new(policy: LaPolicy, calendar: Calendar) -> Self {
-        Self { policy, calendar }
+        Self {
+            policy,
+            calendar,
+            cache: Arc::new(CohortCache::default()),
+        }
     }
 
     /// The policy due dates and statuses follow.
@@ -80,8 +89,7 @@ impl ComplianceProjector {
                 page.limit
             )));
         }
-        let mut children =
-            queries::load_judged(database, &self.policy, filter, None, today).await?;
+        let mut children = self.judged(database, filter, today).await?;
         queries::sort_by_urgency(&mut children);
         let total = children.len() as u64;
         let children = children
@@ -108,7 +116,7 @@ impl ComplianceProjector {
         filter: &CohortFilter,
         today: NaiveDate,
     ) -> Result<CohortSummary, ProjectionError> {
-        let children = queries::load_judged(database, &self.policy, filter, None, today).await?;
+        let children = self.judged(database, filter, today).await?;
         Ok(summarise(&children, today))
     }
 
@@ -130,13 +138,38 @@ impl ComplianceProjector {
                 "a monthly series covers 1 to {MAX_MONTHS} months, not {months}"
             )));
         }
-        let stored = queries::load_stored(database, filter, None).await?;
+        queries::check_filter(filter)?;
+        let snapshot = self.cache.current(database).await?;
+        let stored: Vec<&queries::StoredChild> = snapshot
+            .children()
+            .filter(|child| queries::passes_stored_filters(filter, &child.record))
+            .collect();
         let monthly = monthly::series(&stored, &self.policy, filter, today, months);
         let children = queries::judge_matching(stored, &self.policy, filter, today);
         Ok(Dashboard {
             summary: summarise(&children, today),
             monthly,
         })
+    }
+
+    /// The children matching `filter`, from the cohort's copy in memory, judged on `today`, in
+    /// id order.
+    async fn judged(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+    ) -> Result<Vec<ChildCompliance>, ProjectionError> {
+        queries::check_filter(filter)?;
+        let snapshot = self.cache.current(database).await?;
+        Ok(queries::judge_matching(
+            snapshot
+                .children()
+                .filter(|child| queries::passes_stored_filters(filter, &child.record)),
+            &self.policy,
+            filter,
+            today,
+        ))
     }
 
     /// One child's compliance on `today`, with every obligation; `None` for an unknown child.

@@ -26,6 +26,7 @@ use domain::calendar::YearGroup;
 use domain::compliance::status_on;
 use domain::policy::LaPolicy;
 use serde::Serialize;
+use std::borrow::Borrow;
 
 /// The months a series covers unless asked otherwise: a year.
 pub const DEFAULT_MONTHS: u32 = 12;
@@ -81,7 +82,7 @@ pub(super) fn month_ends(today: NaiveDate, months: u32) -> Vec<NaiveDate> {
 
 /// The headline figure on `day` for the children loaded.
 pub(super) fn figure_on(
-    children: &[StoredChild],
+    children: &[impl Borrow<StoredChild>],
     policy: &LaPolicy,
     filter: &CohortFilter,
     day: NaiveDate,
@@ -89,6 +90,7 @@ pub(super) fn figure_on(
     let mut counted = 0;
     let mut with_in_date_pep = 0;
     for child in children {
+        let child: &StoredChild = child.borrow();
         let record = &child.record;
         let in_cohort = record.in_care && record.care_started_on.is_some_and(|start| start <= day);
         if !in_cohort {
@@ -127,7 +129,7 @@ pub(super) fn figure_on(
 
 /// The headline figure for each of the last `months` months, oldest first.
 pub(super) fn series(
-    children: &[StoredChild],
+    children: &[impl Borrow<StoredChild>],
     policy: &LaPolicy,
     filter: &CohortFilter,
     today: NaiveDate,

@@ -4,6 +4,7 @@
 //! `fixtures` and `generator`.
 
 mod bitemporal;
+mod cache;
 mod export;
 mod history;
 mod monthly;
