@@ -34,7 +34,8 @@ enum Command {
     /// Development tokens: `pep token issue --role R --la 831` prints one.
     Token(pep::token::TokenArgs),
     /// Run the service: API, relay, projectors and process manager (embedded by default).
-    Serve(pep::serve::ServeArgs),
+    /// Boxed: its many options would make every other command's value as large.
+    Serve(Box<pep::serve::ServeArgs>),
     /// Seed a synthetic demo cohort for LA 831 into an empty database.
     SeedDemo(pep::demo::SeedDemoArgs),
     /// Import an SSDA903 extract through the inbound feed's checks: `pep import 903 --la 831

@@ -106,16 +106,28 @@ impl WebState {
         config: WebConfig,
     ) -> Result<Self, oidc::OidcError> {
         let oidc = match &config.oidc {
-            Some(settings) => Some(Arc::new(oidc::OidcClient::discover(settings).await?)),
+            Some(settings) => Some(oidc::OidcClient::discover(settings).await?),
             None => None,
         };
-        Ok(Self {
+        Ok(Self::with_discovered_oidc(api, read, config, oidc))
+    }
+
+    /// The pages with the identity provider already discovered (from `config.oidc`), for a
+    /// caller that reaches the provider before it starts anything else, so an unreachable one
+    /// stops it early. `None` turns OpenID Connect sign-in off.
+    pub fn with_discovered_oidc(
+        api: AppState,
+        read: ReadSide,
+        config: WebConfig,
+        oidc: Option<oidc::OidcClient>,
+    ) -> Self {
+        Self {
             api,
             read,
             config: Arc::new(config),
-            oidc,
+            oidc: oidc.map(Arc::new),
             inbound_log: None,
-        })
+        }
     }
 
     /// The inbound feeds' log, for the data-quality page's refused messages.

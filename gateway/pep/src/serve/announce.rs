@@ -33,6 +33,22 @@ pub(super) fn announce(config: &ServeConfig, listener: &TcpListener) {
         listen = %local_address(listener),
         "starting"
     );
+    match &config.web.oidc {
+        Some(oidc) => tracing::info!(
+            issuer = %oidc.issuer_url,
+            client_id = %oidc.client_id,
+            redirect_url = %oidc.redirect_url,
+            confidential = oidc.client_secret.is_some(),
+            "web sign-in: OpenID Connect with the council's identity provider"
+        ),
+        None if config.demo => {
+            tracing::info!("web sign-in: demonstration people only (--demo); no --oidc-issuer")
+        }
+        None => tracing::info!(
+            "web sign-in is not set up: give --oidc-issuer, --oidc-client-id and \
+             --oidc-redirect-url to sign people in with the council's identity provider"
+        ),
+    }
 }
 
 fn describe_database(location: &DatabaseLocation) -> String {

@@ -4,7 +4,6 @@
 //! own answer for a path it does not have (a problem document, or a GOV.UK 404 page).
 
 use super::ServeConfig;
-use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{Extension, Request};
 use pep_http::AppState;
@@ -20,15 +19,17 @@ pub fn is_api_path(path: &str) -> bool {
         || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
-/// The API and the pages, one router.
-pub async fn build(
+/// The API and the pages, one router. The identity provider, when configured, was discovered
+/// before anything started (`oidc`), so building cannot fail on it.
+pub fn build(
     config: &ServeConfig,
     state: AppState,
     read_side: ReadSide,
     inbound: InboundHandler,
     inbound_log: InboundLog,
+    oidc: Option<pep_web::oidc::OidcClient>,
     listening_on: Option<SocketAddr>,
-) -> anyhow::Result<Router> {
+) -> Router {
     let api = pep_http::router(state.clone())
         .layer(Extension(read_side.clone()))
         .layer(Extension(inbound));
@@ -41,24 +42,20 @@ pub async fn build(
     if listening_on.is_some_and(|address| address.ip().is_loopback()) {
         web_config.secure_cookies = false;
     }
-    let web_state = pep_web::WebState::new(state, read_side, web_config)
-        .await
-        .context("setting up the web pages' sign-in")?
+    let web_state = pep_web::WebState::with_discovered_oidc(state, read_side, web_config, oidc)
         .with_inbound_log(inbound_log);
     let web = pep_web::router(web_state);
-    Ok(
-        Router::new().fallback_service(tower::service_fn(move |request: Request| {
-            let api = api.clone();
-            let web = web.clone();
-            async move {
-                if is_api_path(request.uri().path()) {
-                    api.oneshot(request).await
-                } else {
-                    web.oneshot(request).await
-                }
+    Router::new().fallback_service(tower::service_fn(move |request: Request| {
+        let api = api.clone();
+        let web = web.clone();
+        async move {
+            if is_api_path(request.uri().path()) {
+                api.oneshot(request).await
+            } else {
+                web.oneshot(request).await
             }
-        })),
-    )
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use super::auth_source::{AuthSettings, AuthSource, resolve_auth};
 use super::config_file::{FileConfig, load_file};
+use super::oidc_source::{OidcArgs, resolve_oidc};
 pub use super::roles::Roles;
 use crate::admin::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseArgs, DatabaseLocation};
 use anyhow::{Context as _, bail};
@@ -63,6 +64,9 @@ pub struct ServeArgs {
     /// Seed a synthetic demo cohort on first start.
     #[arg(long, env = "PEP_DEMO")]
     pub demo: bool,
+    /// Web sign-in with the council's identity provider (OpenID Connect).
+    #[command(flatten)]
+    pub oidc: OidcArgs,
 }
 
 /// Everything `pep serve` needs, resolved and checked.
@@ -186,6 +190,7 @@ impl ServeConfig {
             (None, None) => Roles::ALL,
         };
         config.demo = args.demo || file.demo.unwrap_or(false);
+        config.web.oidc = resolve_oidc(&args.oidc, file.oidc.as_ref())?;
         if let Some(milliseconds) = file.read_wait_ms {
             if milliseconds == 0 || milliseconds > 60_000 {
                 bail!("read_wait_ms: must be between 1 and 60000");
@@ -287,6 +292,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("at least 32 bytes"), "{error}");
+    }
+
+    #[test]
+    fn oidc_sign_in_is_configured_by_flags_or_its_own_table() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("pep.toml");
+        std::fs::write(
+            &file,
+            "[oidc]\nissuer = \"https://idp.example\"\nclient_id = \"pep\"\n\
+             redirect_url = \"https://pep.example/sign-in/callback\"\nrole_claim = \"roles\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(file.clone()),
+            oidc: OidcArgs {
+                client_secret: Some("flag-secret".to_owned()),
+                ..OidcArgs::default()
+            },
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::resolve(&args, reference()).unwrap();
+        let oidc = config.web.oidc.clone().unwrap();
+        assert_eq!(oidc.issuer_url, "https://idp.example");
+        assert_eq!(oidc.role_claim, "roles");
+        assert_eq!(oidc.client_secret.as_deref(), Some("flag-secret"));
+        assert!(!format!("{config:?}").contains("flag-secret"));
+
+        std::fs::write(&file, "[oidc]\nissuer_url = \"https://idp.example\"\n").unwrap();
+        let error = format!(
+            "{:#}",
+            ServeConfig::resolve(&args, reference()).unwrap_err()
+        );
+        assert!(error.contains("issuer_url"), "{error}");
+        assert_eq!(
+            ServeConfig::resolve(&ServeArgs::default(), reference())
+                .unwrap()
+                .web
+                .oidc,
+            None
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct FileConfig {
     pub(super) max_projector_lag: Option<u64>,
     pub(super) shutdown_grace_ms: Option<u64>,
     pub(super) notices: Option<NoticeFileConfig>,
+    pub(super) oidc: Option<super::oidc_source::OidcFileConfig>,
 }
 
 /// The `[notices]` table of the configuration file: IRO notice delivery (all optional).
@@ -81,6 +82,6 @@ pub(super) fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
         .with_context(|| {
             "the configuration file is not valid (keys: listen, data_dir, database_url, nats_url, \
              jwt_secret, jwks_file, jwks_url, jwks_refresh_seconds, roles, demo, read_wait_ms, max_projector_lag, shutdown_grace_ms, \
-             [notices])"
+             [notices], [oidc])"
         })
 }

@@ -4,6 +4,8 @@
 //! With no `DATABASE_URL` and no `NATS_URL` it runs embedded: a SQLite file in the data
 //! directory (created and migrated), the in-process bus, and a development JWT secret generated
 //! into the data directory; its first log lines say so. With them, PostgreSQL and JetStream.
+//! With `--oidc-issuer` the web pages sign people in with the council's identity provider
+//! ([`oidc_source`]), discovered at start like a JWKS URL's keys, before anything is opened.
 //!
 //! [`run`] takes its listener and its shutdown token from the caller, so tests bind port 0 and
 //! stop it at will; [`run_serve_command`] binds the configured address and cancels on SIGTERM
@@ -19,12 +21,14 @@ mod auth_source;
 mod config;
 mod config_file;
 mod lifecycle;
+mod oidc_source;
 mod probes;
 mod roles;
 mod secret;
 
 pub use auth_source::{AuthSource, DEFAULT_JWKS_REFRESH_SECONDS};
 pub use config::{DEFAULT_LISTEN, DEV_SECRET_FILE_NAME, Roles, ServeArgs, ServeConfig};
+pub use oidc_source::{CALLBACK_PATH, OidcArgs};
 pub use secret::token_verifier;
 
 use announce::{announce, cancel_on_signal, init_tracing, local_address};
@@ -107,6 +111,26 @@ async fn seed_demo_cohort(store: &Arc<dyn EventStore>, children: usize) -> anyho
     Ok(())
 }
 
+/// The web pages' identity provider, discovered when OpenID Connect sign-in is configured and
+/// this process serves the pages; failing names the issuer and what went wrong.
+async fn discover_identity_provider(
+    config: &ServeConfig,
+) -> anyhow::Result<Option<pep_web::oidc::OidcClient>> {
+    let Some(settings) = config.web.oidc.as_ref().filter(|_| config.roles.api) else {
+        return Ok(None);
+    };
+    let client = pep_web::oidc::OidcClient::discover(settings)
+        .await
+        .with_context(|| {
+            format!(
+                "oidc_issuer {}: OpenID Connect sign-in cannot start (check the issuer URL and \
+                 that the identity provider is reachable from this machine)",
+                settings.issuer_url
+            )
+        })?;
+    Ok(Some(client))
+}
+
 /// Serves on `listener` until `shutdown` is cancelled, then stops everything in order.
 pub async fn run(
     listener: TcpListener,
@@ -114,8 +138,10 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     announce(&config, &listener);
-    // Keys first: a JWKS URL that cannot be fetched stops the start before anything is opened.
+    // Keys first: a JWKS URL that cannot be fetched, or an identity provider that cannot be
+    // discovered, stops the start before anything is opened.
     let verifier = secret::token_verifier(&config.auth).await?;
+    let oidc = discover_identity_provider(&config).await?;
     let database = open_database(&config.database).await?;
     if config.demo {
         seed_demo_cohort(&database.store, config.demo_children).await?;
@@ -279,9 +305,9 @@ pub async fn run(
             read_side,
             inbound.clone(),
             database.inbound_log.clone(),
+            oidc,
             listener.local_addr().ok(),
-        )
-        .await?;
+        );
         tracing::info!(address = %local_address(&listener), "serving the API and the web pages");
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())

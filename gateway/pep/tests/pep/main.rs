@@ -16,6 +16,7 @@
 //!   before them upgraded in place.
 //! - [`serve_auth`]: how `pep serve` turns its token options into a verifier.
 //! - [`web`]: the web pages: sign-in, each role's pages, sessions, and Chromium.
+//! - [`web_oidc`]: web sign-in with OpenID Connect against a small OpenID provider on loopback.
 //!
 //! Shared here: [`service`] (a `pep serve` on a free port) and [`client`] (plain HTTP to it).
 //! Databases, servers and bounded waits come from the `tests` crate. PostgreSQL must be running
@@ -32,3 +33,4 @@ mod relay;
 mod serve_auth;
 mod service;
 mod web;
+mod web_oidc;

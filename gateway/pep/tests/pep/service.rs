@@ -44,8 +44,14 @@ pub struct Service {
 
 impl Service {
     pub async fn start(config: ServeConfig) -> Self {
-        init_logging();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, config).await
+    }
+
+    /// Starts on a listener bound beforehand, for a configuration that must name the service's
+    /// own address (an OpenID Connect redirect URL).
+    pub async fn start_on(listener: tokio::net::TcpListener, config: ServeConfig) -> Self {
+        init_logging();
         let address = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(pep::serve::run(listener, config, shutdown.clone()));

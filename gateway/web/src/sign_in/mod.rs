@@ -3,6 +3,15 @@
 //! ([`demo`]). Before there is a session, the sign-in form is protected by a double-submit
 //! token: a random value in a short-lived `HttpOnly` cookie that the form must repeat.
 //!
+//! OpenID Connect sign-in ([`start_oidc`], [`oidc_callback`]) keeps what the provider's answer
+//! must match server-side, in `web_sign_ins`, keyed by the random `state`: the answer takes it
+//! out of the table, so it is used at most once, and only within [`SIGN_IN_WINDOW`]. The
+//! browser that started the sign-in also holds the `state` in an `HttpOnly` cookie (removed by
+//! the answer), and the answer is refused in any other browser, so nobody can sign someone
+//! else in to the sender's own account by sending them a callback link. A refusal, or the
+//! provider's own error, is the sign-in page again with a GOV.UK error summary saying what
+//! happened; when the ID token verified but describes no user of the service, it says why.
+//!
 //! Sign-out ends the session in the database (not only in the browser) and says so.
 
 pub mod demo;
@@ -10,6 +19,7 @@ pub mod demo;
 use crate::WebState;
 use crate::error::{PageError, render, safe_return_to};
 use crate::nav::Layout;
+use crate::oidc::OidcError;
 use crate::session::{self, CsrfForm, SignedIn, check_csrf, new_token};
 use askama::Template;
 use axum::Form;
@@ -22,6 +32,9 @@ use serde::Deserialize;
 
 /// The cookie holding the sign-in form's token.
 pub const SIGN_IN_CSRF_COOKIE: &str = "pep_sign_in_csrf";
+
+/// The cookie tying a sign-in at the identity provider to the browser that started it.
+pub const SIGN_IN_STATE_COOKIE: &str = "pep_sign_in_state";
 
 /// How long a sign-in at the identity provider may take.
 pub const SIGN_IN_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
@@ -53,6 +66,8 @@ struct SignInPage {
     people: Vec<PersonChoice>,
     csrf_token: String,
     error: Option<String>,
+    /// The error is about the sign-in with the identity provider, not the choice of person.
+    oidc_error: bool,
 }
 
 /// `GET /sign-in`.
@@ -65,6 +80,15 @@ pub async fn page(
 }
 
 pub(crate) fn render_page(state: &WebState, jar: CookieJar, query: SignInQuery) -> Response {
+    render_page_with(state, jar, query, false)
+}
+
+fn render_page_with(
+    state: &WebState,
+    jar: CookieJar,
+    query: SignInQuery,
+    oidc_error: bool,
+) -> Response {
     let token = jar
         .get(SIGN_IN_CSRF_COOKIE)
         .map(|cookie| cookie.value().to_owned())
@@ -94,6 +118,7 @@ pub(crate) fn render_page(state: &WebState, jar: CookieJar, query: SignInQuery) 
         people,
         csrf_token: token,
         error: query.error,
+        oidc_error,
     };
     let status = if page.error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -122,10 +147,12 @@ pub(crate) fn check_sign_in_csrf(jar: &CookieJar, sent: &str) -> Result<(), Page
     }
 }
 
-/// `GET /sign-in/oidc`: sends the browser to the identity provider.
+/// `GET /sign-in/oidc`: sends the browser to the identity provider, keeping the sign-in (PKCE
+/// verifier, state, nonce) server-side and its `state` in the browser's cookie too.
 pub async fn start_oidc(
     State(state): State<WebState>,
     ids: Option<axum::Extension<RequestIds>>,
+    jar: CookieJar,
     Query(query): Query<SignInQuery>,
 ) -> Result<Response, PageError> {
     let request_id = ids.map_or_else(uuid::Uuid::nil, |ids| ids.request_id);
@@ -140,7 +167,14 @@ pub async fn start_oidc(
         .save_pending_sign_in(&request.pending)
         .await
         .map_err(|error| PageError::from_records(error, request_id))?;
-    Ok(Redirect::to(&request.url).into_response())
+    let cookie = Cookie::build((SIGN_IN_STATE_COOKIE, request.pending.state.clone()))
+        .http_only(true)
+        .secure(state.config().secure_cookies)
+        // Lax, not Strict: the provider's answer is a cross-site top-level navigation.
+        .same_site(SameSite::Lax)
+        .path("/sign-in")
+        .build();
+    Ok((jar.add(cookie), Redirect::to(&request.url)).into_response())
 }
 
 /// The identity provider's answer.
@@ -154,7 +188,10 @@ pub struct CallbackQuery {
     pub error: Option<String>,
 }
 
-/// `GET /sign-in/callback`: verifies the answer and starts the session.
+/// `GET /sign-in/callback`: verifies the answer and starts the session. The answer must come
+/// to the browser that started the sign-in (its state cookie), name a sign-in still waiting
+/// (taken out of the table, so a second use finds nothing) and begun within
+/// [`SIGN_IN_WINDOW`], and carry a code the provider exchanges for an ID token that verifies.
 pub async fn oidc_callback(
     State(state): State<WebState>,
     ids: Option<axum::Extension<RequestIds>>,
@@ -165,15 +202,38 @@ pub async fn oidc_callback(
     let Some(client) = state.oidc() else {
         return Err(PageError::NotFound);
     };
+    let browser_state = jar
+        .get(SIGN_IN_STATE_COOKIE)
+        .map(|cookie| cookie.value().to_owned());
+    // Whatever happens next, this browser's sign-in is over.
+    let jar = jar.remove(Cookie::build(SIGN_IN_STATE_COOKIE).path("/sign-in").build());
     let refused = |message: &str| {
         let query = SignInQuery {
             return_to: None,
             error: Some(message.to_owned()),
         };
-        render_page(&state, jar.clone(), query)
+        render_page_with(&state, jar.clone(), query, true)
+    };
+    let from_this_browser = |sent: &str| {
+        browser_state.as_deref().is_some_and(|expected| {
+            session::csrf::constant_time_equal(expected.as_bytes(), sent.as_bytes())
+        })
     };
     if let Some(error) = &query.error {
         tracing::info!(%error, "the identity provider did not sign the person in");
+        // The sign-in it answers is used up, so its state cannot be answered again.
+        if let Some(sign_in_state) = query
+            .state
+            .as_deref()
+            .filter(|sent| from_this_browser(sent))
+        {
+            state
+                .api()
+                .records()
+                .take_pending_sign_in(sign_in_state)
+                .await
+                .map_err(|error| PageError::from_records(error, request_id))?;
+        }
         return Ok(refused(
             "You were not signed in by your council's account service. Try again.",
         ));
@@ -181,6 +241,12 @@ pub async fn oidc_callback(
     let (Some(code), Some(sign_in_state)) = (&query.code, &query.state) else {
         return Ok(refused("The sign-in did not complete. Try again."));
     };
+    if !from_this_browser(sign_in_state) {
+        tracing::warn!("an OpenID Connect answer came to a browser that did not start its sign-in");
+        return Ok(refused(
+            "The sign-in was started in another browser or window, or has already been used. Try again.",
+        ));
+    }
     let pending = state
         .api()
         .records()
@@ -195,15 +261,22 @@ pub async fn oidc_callback(
     };
     let claims = match client.exchange(code, &pending).await {
         Ok(claims) => claims,
+        Err(OidcError::Claims(reason)) => {
+            tracing::warn!(%reason, "an OpenID Connect sign-in described no user of this service");
+            return Ok(refused(&format!(
+                "Your council account cannot be used to sign in to PEP Ledger: {reason}. Ask your service administrator to check your account at the council's account service."
+            )));
+        }
         Err(error) => {
             tracing::warn!(%error, "an OpenID Connect sign-in was refused");
             return Ok(refused(
-                "Your council account could not be used to sign in to this service. Ask your service administrator to check your role and local authority.",
+                "Your council's account service did not confirm who you are, so you were not signed in. Try again, and if it happens again tell your service administrator.",
             ));
         }
     };
     let principal = pep_auth::Principal::from_claims(&claims.claims)
         .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+    tracing::info!(subject = %principal.subject, role = %principal.role.as_str(), "signed in with OpenID Connect");
     let cookie = session::start(&state, claims, "oidc", request_id).await?;
     let target = match pending.return_to.as_str() {
         "/" => crate::nav::home_for(&principal).to_owned(),
