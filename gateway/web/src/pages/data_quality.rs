@@ -2,7 +2,7 @@
 //! refused (with the reason and the field each problem is in, and whether it has been replayed
 //! or resolved), and the children whose records carry data-quality flags the social care
 //! system owns (an invalid UPN, overlapping episodes), so someone can ring the social care
-//! team. The same queries as `GET /api/v1/inbound/rejections` and `GET /api/v1/data-quality`.
+//! team; each child listed is written to the access log. The same queries as `GET /api/v1/inbound/rejections` and `GET /api/v1/data-quality`.
 
 use crate::WebState;
 use crate::error::{PageError, render};
@@ -102,6 +102,26 @@ pub async fn page(
         projections::compliance::data_quality(side.database(), &la, None, 0, u64::from(LIMIT))
             .await
             .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+    // Each flagged child the page names is a read of that child's record, as for the API.
+    let mut shown = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let child_id: domain::ids::ChildId = row.child_id.parse().map_err(|_| {
+            PageError::internal(
+                format!("data quality names a child {:?}", row.child_id),
+                request_id,
+            )
+        })?;
+        shown.push((child_id, la.clone()));
+    }
+    pep_http::access::log_cohort_read(
+        state.api(),
+        principal,
+        shown,
+        "GET /data-quality (web page)",
+        request_id,
+    )
+    .await
+    .map_err(|error| PageError::from_api(error, request_id))?;
     let flagged = rows
         .into_iter()
         .map(|row| FlaggedRow {

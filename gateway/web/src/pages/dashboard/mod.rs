@@ -92,7 +92,9 @@ struct DashboardPage {
     money_chart: String,
     overdue: Vec<ChildRow>,
     overdue_total: u64,
+    overdue_href: String,
     due_soon: Vec<ChildRow>,
+    due_soon_href: String,
     due_soon_total: u64,
 }
 
@@ -274,6 +276,11 @@ pub async fn page(
     let (money, money_chart) = money::figures(budget.as_ref(), year);
     let (monthly_rows, monthly_chart) = monthly::figures(&dashboard.monthly);
 
+    let overdue_href = link(&[("status", Some("overdue"))]);
+    let due_soon_href = link(&[("status", Some("due_soon"))]);
+    let in_date_href = link(&[("in_date_pep", Some("true"))]);
+    let not_in_date_href = link(&[("in_date_pep", Some("false"))]);
+    let all_href = link(&[]);
     let key_stage_choices = std::iter::once(("", "All key stages".to_owned()))
         .chain(
             ["eyfs", "ks1", "ks2", "ks3", "ks4", "16-19"]
@@ -292,9 +299,9 @@ pub async fn page(
         headline: format::percent(summary.percent_with_in_date_pep),
         with_in_date: summary.with_in_date_pep,
         children: summary.children,
-        all_href: link(&[]),
-        in_date_href: link(&[("in_date_pep", Some("true"))]),
-        not_in_date_href: link(&[("in_date_pep", Some("false"))]),
+        all_href,
+        in_date_href,
+        not_in_date_href,
         in_timescale: format::percent(summary.percent_completed_within_timescale),
         statuses,
         pep_statuses,
@@ -318,6 +325,8 @@ pub async fn page(
         money_chart,
         overdue: overdue.children.iter().map(row).collect(),
         overdue_total: overdue.total,
+        overdue_href,
+        due_soon_href,
         due_soon: due_soon.children.iter().map(row).collect(),
         due_soon_total: due_soon.total,
     })
