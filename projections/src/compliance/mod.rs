@@ -37,6 +37,7 @@ use crate::runtime::{ProjectionError, Projector, TableNames};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
+use domain::compliance::DueStatus;
 use domain::envelope::RecordedEvent;
 use domain::ids::ChildId;
 use domain::policy::LaPolicy;
@@ -89,24 +90,8 @@ impl ComplianceProjector {
                 page.limit
             )));
         }
-        let mut children = self.judged(database, filter, today).await?;
-        queries::sort_by_urgency(&mut children);
-        let total = children.len() as u64;
-        let children = children
-            .into_iter()
-            .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
-            .map(|mut child| {
-                child.items.clear();
-                child
-            })
-            .collect();
-        Ok(CohortPage {
-            today,
-            total,
-            page,
-            children,
-        })
+        let children = self.judged(database, filter, today).await?;
+        Ok(page_of(children, today, page))
     }
 
     /// The summary of the cohort matching `filter` on `today`.
@@ -133,6 +118,20 @@ impl ComplianceProjector {
         today: NaiveDate,
         months: u32,
     ) -> Result<Dashboard, ProjectionError> {
+        let (dashboard, _) = self
+            .dashboard_and_children(database, filter, today, months)
+            .await?;
+        Ok(dashboard)
+    }
+
+    /// The dashboard, and the judged children its summary counts.
+    async fn dashboard_and_children(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+        months: u32,
+    ) -> Result<(Dashboard, Vec<ChildCompliance>), ProjectionError> {
         if months == 0 || months > MAX_MONTHS {
             return Err(ProjectionError::InvalidQuery(format!(
                 "a monthly series covers 1 to {MAX_MONTHS} months, not {months}"
@@ -146,10 +145,11 @@ impl ComplianceProjector {
             .collect();
         let monthly = monthly::series(&stored, &self.policy, filter, today, months);
         let children = queries::judge_matching(stored, &self.policy, filter, today);
-        Ok(Dashboard {
+        let dashboard = Dashboard {
             summary: summarise(&children, today),
             monthly,
-        })
+        };
+        Ok((dashboard, children))
     }
 
     /// The children matching `filter`, from the cohort's copy in memory, judged on `today`, in
@@ -172,6 +172,40 @@ impl ComplianceProjector {
         ))
     }
 
+    /// What the Virtual School dashboard page shows, from one judging of the cohort: the
+    /// [`Self::dashboard`], and the first `shown` overdue and due-soon children, most urgent
+    /// first, as [`Self::cohort`] with that status would page them.
+    pub async fn dashboard_with_urgent(
+        &self,
+        database: &ReadDatabase,
+        filter: &CohortFilter,
+        today: NaiveDate,
+        months: u32,
+        shown: u64,
+    ) -> Result<(Dashboard, CohortPage, CohortPage), ProjectionError> {
+        let page = Page::first(shown);
+        if page.limit == 0 || page.limit > Page::MAX_LIMIT {
+            return Err(ProjectionError::InvalidQuery(format!(
+                "a page holds 1 to {} children, not {shown}",
+                Page::MAX_LIMIT
+            )));
+        }
+        let (dashboard, children) = self
+            .dashboard_and_children(database, filter, today, months)
+            .await?;
+        let with_status = |wanted: DueStatus| {
+            let matching = children
+                .iter()
+                .filter(|child| child.status == Some(wanted))
+                .cloned()
+                .collect();
+            page_of(matching, today, page)
+        };
+        let overdue = with_status(DueStatus::Overdue);
+        let due_soon = with_status(DueStatus::DueSoon);
+        Ok((dashboard, overdue, due_soon))
+    }
+
     /// One child's compliance on `today`, with every obligation; `None` for an unknown child.
     /// Children who have left care are included.
     pub async fn child(
@@ -187,6 +221,27 @@ impl ComplianceProjector {
         let mut children =
             queries::load_judged(database, &self.policy, &filter, Some(child_id), today).await?;
         Ok(children.pop())
+    }
+}
+
+/// Sorts judged children most urgent first and keeps one page of them, without their items.
+fn page_of(mut children: Vec<ChildCompliance>, today: NaiveDate, page: Page) -> CohortPage {
+    queries::sort_by_urgency(&mut children);
+    let total = children.len() as u64;
+    let children = children
+        .into_iter()
+        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+        .map(|mut child| {
+            child.items.clear();
+            child
+        })
+        .collect();
+    CohortPage {
+        today,
+        total,
+        page,
+        children,
     }
 }
 

@@ -11,6 +11,7 @@ use super::rows::make_cohort;
 use crate::support::{TestEnv, date, on_both_back_ends};
 use domain::calendar::{Deadline, DeadlineUnit};
 use domain::child::LeavingReason;
+use domain::compliance::DueStatus;
 use domain::policy::LaPolicy;
 use projections::compliance::{CohortFilter, ComplianceProjector, Page};
 use projections::runtime::{RebuildMode, RebuildOptions, rebuild_with};
@@ -90,6 +91,37 @@ async fn the_copy_in_memory_answers_what_the_tables_say_after_events_and_a_rebui
     assert_eq!(
         at_elm.total, 1,
         "the copy filters on the school as SQL would"
+    );
+
+    // The dashboard page's lists, from its one judging, are the cohort pages by status.
+    let today = date(2025, 3, 20);
+    let all = CohortFilter::default();
+    let (dashboard, overdue, due_soon) = cached
+        .dashboard_with_urgent(&env.read, &all, today, 6, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        dashboard,
+        cached.dashboard(&env.read, &all, today, 6).await.unwrap()
+    );
+    for (list, status) in [
+        (overdue, DueStatus::Overdue),
+        (due_soon, DueStatus::DueSoon),
+    ] {
+        let by_status = CohortFilter {
+            status: Some(status),
+            ..CohortFilter::default()
+        };
+        let page = cached
+            .cohort(&env.read, &by_status, today, Page::first(10))
+            .await
+            .unwrap();
+        assert_eq!(list, page, "{status:?}");
+    }
+    assert!(
+        dashboard.summary.children_by_status.contains_key("overdue"),
+        "the cohort has an overdue child, so the comparison above compares something: {:?}",
+        dashboard.summary.children_by_status
     );
 
     // A rebuild under a policy that dates the initial PEP differently swaps in new tables: the

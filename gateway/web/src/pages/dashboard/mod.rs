@@ -17,9 +17,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::calendar::{FinancialYear, KeyStage};
-use domain::compliance::DueStatus;
 use projections::compliance::{
-    CohortFilter, DEFAULT_MONTHS, GroupSummary, PEP_STATUS_KEYS, Page, QA_RATING_KEYS,
+    CohortFilter, DEFAULT_MONTHS, GroupSummary, PEP_STATUS_KEYS, QA_RATING_KEYS,
 };
 use serde::Deserialize;
 
@@ -28,6 +27,9 @@ mod monthly;
 
 pub(crate) use money::MoneyRow;
 pub(crate) use monthly::MonthRow;
+
+/// How many overdue and due-soon children the dashboard lists (the rest are a link away).
+const URGENT_SHOWN: u64 = 10;
 
 /// The dashboard's filters.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -143,25 +145,19 @@ pub async fn page(
     let internal = |error: projections::runtime::ProjectionError| {
         PageError::internal(error.to_string(), request_id)
     };
-    let dashboard = side
+    // One judging of the cohort gives the figures and the most urgent children.
+    let (dashboard, overdue, due_soon) = side
         .compliance()
-        .dashboard(side.database(), &filter, today, DEFAULT_MONTHS)
+        .dashboard_with_urgent(
+            side.database(),
+            &filter,
+            today,
+            DEFAULT_MONTHS,
+            URGENT_SHOWN,
+        )
         .await
         .map_err(internal)?;
     let summary = &dashboard.summary;
-    let urgent = |status| {
-        let filter = CohortFilter {
-            status: Some(status),
-            ..filter.clone()
-        };
-        async move {
-            side.compliance()
-                .cohort(side.database(), &filter, today, Page::first(10))
-                .await
-        }
-    };
-    let overdue = urgent(DueStatus::Overdue).await.map_err(internal)?;
-    let due_soon = urgent(DueStatus::DueSoon).await.map_err(internal)?;
     pep_http::access::log_cohort_read(
         state.api(),
         &signed_in.principal,

@@ -3,7 +3,8 @@
 //!
 //! `pep-bench append --writers N --seconds S --events-per-command K` appends through the
 //! store's group-commit writer and then through the naive design (one transaction per
-//! command), each on a fresh database. See `docs/benchmark.md`.
+//! command), each on a fresh database. `pep-bench dashboard --children N` times the Virtual
+//! School dashboard page on a seeded cohort. See `docs/benchmark.md`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ use tests::fresh_database::{DEFAULT_ADMIN_URL, FreshDatabase};
 use tests::naive_append::NaiveWriter;
 use uuid::Uuid;
 
+mod dashboard;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pep-bench",
@@ -33,6 +36,9 @@ struct Cli {
 enum Benchmark {
     /// Appends through the group-commit writer, then through one transaction per command.
     Append(AppendOptions),
+    /// Times the Virtual School dashboard page on a seeded cohort, beside the API's summary,
+    /// a bounded page and a page with no query.
+    Dashboard(dashboard::DashboardOptions),
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,6 +64,7 @@ struct AppendOptions {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().benchmark {
         Benchmark::Append(options) => append(options).await,
+        Benchmark::Dashboard(options) => dashboard::run(options).await,
     }
 }
 
