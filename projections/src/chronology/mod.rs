@@ -23,6 +23,7 @@ pub use export::{timeline_csv, timeline_json};
 pub use queries::{
     SettingAttended, TimelineEntry, TimelineQuery, placements, settings_attended, timeline,
 };
+pub use summary::attendance_percentage;
 
 use crate::db::{timestamp_text, to_sql_integer};
 use crate::runtime::{ProjectionError, Projector, TableNames, decode_event};

@@ -130,13 +130,8 @@ pub fn child_event(event: &ChildEvent) -> (Category, String) {
             attended_sessions,
             unauthorised_absence_sessions,
         } => {
-            let percentage = if *possible_sessions == 0 {
-                "no sessions possible".to_owned()
-            } else {
-                // Tenths of a percent in integers, so the text never depends on float rounding.
-                let tenths = u64::from(*attended_sessions) * 1000 / u64::from(*possible_sessions);
-                format!("{}.{}%", tenths / 10, tenths % 10)
-            };
+            let percentage = attendance_percentage(*attended_sessions, *possible_sessions)
+                .unwrap_or_else(|| "no sessions possible".to_owned());
             (
                 Category::Attendance,
                 format!(
@@ -227,4 +222,15 @@ pub fn child_event(event: &ChildEvent) -> (Category, String) {
 
 fn plural(count: u32) -> &'static str {
     if count == 1 { "" } else { "s" }
+}
+
+/// Attendance as a percentage to one decimal place ("93.2%"), rounded down, or `None` when no
+/// session was possible. Tenths of a percent in integers, so the text never depends on float
+/// rounding; the timeline and the child's page both write it with this.
+pub fn attendance_percentage(attended: u32, possible: u32) -> Option<String> {
+    if possible == 0 {
+        return None;
+    }
+    let tenths = u64::from(attended) * 1000 / u64::from(possible);
+    Some(format!("{}.{}%", tenths / 10, tenths % 10))
 }

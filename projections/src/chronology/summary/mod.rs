@@ -7,7 +7,7 @@
 mod child;
 mod pep;
 
-pub use child::child_event;
+pub use child::{attendance_percentage, child_event};
 pub use pep::pep_event;
 
 use super::category::Category;

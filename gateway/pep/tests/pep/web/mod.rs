@@ -128,7 +128,108 @@ async fn a_virtual_school_officer_signs_in_reads_a_child_and_signs_out_for_good(
     for heading in ["Due dates", "Current PEP", "Education timeline", "People"] {
         assert!(child_html.contains(heading), "{heading} missing");
     }
+    // The sections read from the child's record, each under its own heading (the timeline's
+    // kind filter also says "Attendance", so the heading itself is looked for).
+    for heading in [
+        "Attendance",
+        "Exclusions",
+        "Attainment",
+        "Pupil Premium Plus (PP+)",
+        "Earlier PEPs",
+    ] {
+        assert!(
+            child_html.contains(&format!("{heading}</h2>")),
+            "the {heading} heading is missing"
+        );
+    }
+    for row in ["Legal status", "Placement", "Special educational needs"] {
+        assert!(
+            child_html.contains(&format!("<dt class=\"govuk-summary-list__key\">{row}</dt>")),
+            "the {row} row is missing from About"
+        );
+    }
+    // Each of them either lists what is recorded or says nothing is.
+    for (heading, none) in [
+        ("Attendance", "No attendance has been recorded"),
+        (
+            "Exclusions",
+            "No suspension or permanent exclusion has been recorded",
+        ),
+        (
+            "Attainment",
+            "No attainment or progress result has been recorded",
+        ),
+        ("Earlier PEPs", "This child has no earlier PEPs"),
+    ] {
+        let section = child_html
+            .split(&format!("{heading}</h2>"))
+            .nth(1)
+            .unwrap()
+            .split("</h2>")
+            .next()
+            .unwrap();
+        assert!(
+            section.contains("<caption") || section.contains(none),
+            "{heading}: neither a table nor {none:?}"
+        );
+    }
+    // What the school reports shows up at once, most recent first, in words, and escaped.
     let child_id = child_link.trim_start_matches("/children/");
+    for (path, body) in [
+        (
+            "attendance",
+            json!({"period_start": "2025-01-06", "period_end": "2025-02-14",
+                   "possible_sessions": 60, "attended_sessions": 45,
+                   "unauthorised_absence_sessions": 10}),
+        ),
+        (
+            "attendance",
+            json!({"period_start": "2025-02-24", "period_end": "2025-04-04",
+                   "possible_sessions": 60, "attended_sessions": 57,
+                   "unauthorised_absence_sessions": 1}),
+        ),
+        (
+            "exclusions",
+            json!({"kind": "suspension", "start_date": "2025-03-10", "days": 2,
+                   "reason": "Damage to <b>property</b>"}),
+        ),
+        (
+            "attainment",
+            json!({"subject": "Reading", "assessment": "Year 6 spring data drop",
+                   "result": "Working towards", "assessed_on": "2025-03-28",
+                   "on_track": false}),
+        ),
+    ] {
+        let recorded = send(
+            service.address,
+            "POST",
+            &format!("/api/v1/children/{child_id}/{path}"),
+            Some(&virtual_school_token("831")),
+            Some(&body),
+        )
+        .await;
+        assert!(recorded.status < 300, "{path}: {}", recorded.text());
+    }
+    let reported = user.get(&child_link).await.text();
+    let newer = reported.find("24 February 2025 to 4 April 2025").unwrap();
+    let older = reported.find("6 January 2025 to 14 February 2025").unwrap();
+    assert!(newer < older, "attendance is not most recent first");
+    for text in [
+        "95.0%",
+        "57 of 60",
+        "75.0%",
+        "Suspension (fixed-term)",
+        "2 school days",
+        "Damage to &#60;b&#62;property&#60;/b&#62;",
+        "Year 6 spring data drop",
+        "Not on track",
+    ] {
+        assert!(reported.contains(text), "{text} is not on the child's page");
+    }
+    assert!(
+        !reported.contains("<b>property"),
+        "the reason is not escaped"
+    );
     let log = send(
         service.address,
         "GET",

@@ -1,10 +1,12 @@
 //! Who the child is and where: name, age, year group and key stage, UPN, school, placement
 //! (with the SSDA903 codes' official meanings), legal status, SEN, and the people around them.
 
+use super::education::SenRecord;
+use super::words::sen_name;
 use crate::format;
 use chrono::NaiveDate;
 use domain::calendar::YearGroup;
-use domain::child::{AssignedRole, ChildState, SenProvision};
+use domain::child::{AssignedRole, ChildState};
 use domain::ssda903::{CodeListKind, CodeLists};
 
 /// One row of a summary list.
@@ -21,8 +23,8 @@ pub(super) struct Identity {
     pub(super) people: Vec<Row>,
 }
 
-/// The header of `child` on `today`.
-pub(super) fn identity(child: &ChildState, today: NaiveDate) -> Identity {
+/// The header of `child` on `today`, with the latest SEN record's date and detail.
+pub(super) fn identity(child: &ChildState, today: NaiveDate, sen: Option<&SenRecord>) -> Identity {
     // Who the child is.
     let details = child.details.as_ref();
     let name = details
@@ -100,12 +102,19 @@ pub(super) fn identity(child: &ChildState, today: NaiveDate) -> Identity {
                     )
                 })
                 .unwrap_or_default();
+            let when = match episode.end_date {
+                Some(end_date) => format!(
+                    "from {} to {}",
+                    format::date(episode.start_date),
+                    format::date(end_date)
+                ),
+                None => format!("since {}", format::date(episode.start_date)),
+            };
             about.push(Row {
                 key: "Placement".to_owned(),
                 value: format!(
-                    "{}, since {}{postcode}",
-                    describe(CodeListKind::PlacementType, &episode.placement_type),
-                    format::date(episode.start_date)
+                    "{}, {when}{postcode}",
+                    describe(CodeListKind::PlacementType, &episode.placement_type)
                 ),
             });
             about.push(Row {
@@ -122,25 +131,39 @@ pub(super) fn identity(child: &ChildState, today: NaiveDate) -> Identity {
             value: "No care episode recorded".to_owned(),
         }),
     }
+    let reason_ceased = child
+        .episodes
+        .values()
+        .next_back()
+        .and_then(|episode| episode.reason_ceased.as_deref());
     about.push(Row {
         key: "In care".to_owned(),
-        value: if child.in_care() {
-            "Yes"
-        } else {
-            "No, has left care"
-        }
-        .to_owned(),
+        value: match (child.in_care(), reason_ceased) {
+            (true, _) => "Yes".to_owned(),
+            (false, Some(code)) => format!(
+                "No, has left care: {}",
+                describe(CodeListKind::ReasonCeased, code)
+            ),
+            (false, None) => "No, has left care".to_owned(),
+        },
     });
     about.push(Row {
         key: "Special educational needs".to_owned(),
-        value: match child.sen {
-            None => "Not recorded",
-            Some(SenProvision::None) => "No identified needs",
-            Some(SenProvision::SenSupport) => "SEN support",
-            Some(SenProvision::EhcpAssessment) => "EHC plan being assessed",
-            Some(SenProvision::Ehcp) => "EHC plan",
-        }
-        .to_owned(),
+        value: match (child.sen, sen) {
+            (Some(provision), Some(record)) => {
+                let detail = record
+                    .detail
+                    .as_ref()
+                    .map(|detail| format!(": {detail}"))
+                    .unwrap_or_default();
+                format!(
+                    "{}, from {}{detail}",
+                    sen_name(Some(provision)),
+                    format::date(record.effective_from)
+                )
+            }
+            (provision, _) => sen_name(provision).to_owned(),
+        },
     });
     let people = [
         (AssignedRole::SocialWorker, "Social worker"),

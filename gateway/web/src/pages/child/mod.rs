@@ -1,8 +1,9 @@
 //! A child's page: who the child is and where (age, year group and key stage, school, placement,
 //! legal status, SEN, the people around them), every due date with the rule and the events that
-//! set it, the current PEP read-only (sections with owner and state, targets, actions,
-//! meetings), earlier PEPs, the data-quality flags the social care system owns, and the
-//! education timeline, filterable by kind and date and paginated.
+//! set it, attendance, exclusions and attainment as the schools reported them, the current PEP
+//! read-only (sections with owner and state, targets, actions, meetings), whether PP+ is linked
+//! to it, earlier PEPs, the data-quality flags the social care system owns, and the education
+//! timeline, filterable by kind and date and paginated.
 //!
 //! Authorised and access-logged exactly as `GET /api/v1/children/{id}`: a child outside the
 //! person's reach, or in another LA, answers the same 404 as a child that does not exist.
@@ -17,18 +18,19 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::ids::ChildId;
-use domain::pep::PepState;
 use pep_messaging::event_log::StoreEventLog;
 use projections::audit::replay_child;
 use projections::chronology::{Category, TimelineQuery};
 use serde::Deserialize;
 
 mod about;
+mod education;
 mod pep;
 mod words;
 
 use about::Row;
-use pep::{PepView, pep_view};
+use education::{AttainmentRow, AttendanceRow, ExclusionRow};
+use pep::{EarlierPep, PepView, earlier_pep, pep_view};
 pub use words::category_name;
 use words::flag_words;
 
@@ -65,11 +67,6 @@ struct EntryRow {
     who: String,
 }
 
-struct EarlierPep {
-    heading: String,
-    status: Tag,
-}
-
 struct KindChoice {
     value: String,
     label: String,
@@ -87,7 +84,12 @@ struct ChildPage {
     people: Vec<Row>,
     due: Vec<DueRow>,
     flags: Vec<String>,
+    attendance: Vec<AttendanceRow>,
+    exclusions: Vec<ExclusionRow>,
+    attainment: Vec<AttainmentRow>,
     current: Option<PepView>,
+    pp_plus: String,
+    pp_plus_href: String,
     earlier: Vec<EarlierPep>,
     entries: Vec<EntryRow>,
     kinds: Vec<KindChoice>,
@@ -148,6 +150,8 @@ pub async fn page(
     )
     .await
     .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+    let education = education::education(&replay)
+        .map_err(|error| PageError::internal(error.to_string(), request_id))?;
 
     // The timeline, filtered.
     let (from, to, filter_error) =
@@ -204,7 +208,7 @@ pub async fn page(
         la_child_id,
         about,
         people,
-    } = about::identity(&child, today);
+    } = about::identity(&child, today, education.sen.as_ref());
 
     // Due dates, with why.
     let due = compliance
@@ -229,20 +233,28 @@ pub async fn page(
     let flags = child.data_quality_issues().iter().map(flag_words).collect();
 
     // PEPs, newest first.
-    let mut peps: Vec<&PepState> = replay.peps.iter().map(|pep| &pep.state).collect();
-    peps.reverse();
-    let current = peps.first().map(|pep| pep_view(pep));
-    let earlier = peps
+    let current = replay.peps.last().map(|pep| pep_view(&pep.state));
+    let earlier = replay
+        .peps
         .iter()
+        .rev()
         .skip(1)
-        .map(|pep| {
-            let view = pep_view(pep);
-            EarlierPep {
-                heading: view.heading,
-                status: view.status,
-            }
-        })
+        .map(|pep| earlier_pep(&pep.state, education.closures.get(&pep.pep_id)))
         .collect();
+    // What the compliance read model says of PP+: only whether a request is linked to the
+    // current PEP (the amounts have no read for one child).
+    let pp_plus = match compliance
+        .as_ref()
+        .map(|compliance| compliance.pp_plus_linked)
+    {
+        _ if current.is_none() => "This child has no PEP for a PP+ request to be made against.",
+        Some(true) => "A PP+ request that has not been turned down is linked to the current PEP.",
+        Some(false) => {
+            "No PP+ request is linked to the current PEP, apart from any that were turned down."
+        }
+        None => "Not known yet: this child's compliance is still being worked out.",
+    }
+    .to_owned();
 
     let kinds = std::iter::once(KindChoice {
         value: String::new(),
@@ -264,7 +276,12 @@ pub async fn page(
         people,
         due,
         flags,
+        attendance: education.attendance,
+        exclusions: education.exclusions,
+        attainment: education.attainment,
         current,
+        pp_plus,
+        pp_plus_href: format!("/children/{child_id}?kind=funding#timeline"),
         earlier,
         entries,
         kinds,

@@ -1,9 +1,47 @@
 //! The read-only view of one PEP on a child's page: its sections with the role that writes
-//! each and how far it has got, its targets with progress, its actions and its meetings.
+//! each and how far it has got, its targets with progress, its actions and its meetings; and
+//! the one line each earlier PEP gets.
 
+use super::education::Closure;
 use super::words::words;
 use crate::format::{self, Tag};
 use domain::pep::PepState;
+
+/// One earlier PEP: its kind, when it started, when its meeting was held, when it was closed
+/// and its status.
+pub(super) struct EarlierPep {
+    pub(super) kind: String,
+    pub(super) started: String,
+    pub(super) meeting: String,
+    pub(super) closed: String,
+    pub(super) status: Tag,
+}
+
+/// The line for `pep`, closed as `closure` says (if it was).
+pub(super) fn earlier_pep(pep: &PepState, closure: Option<&Closure>) -> EarlierPep {
+    let header = pep.header.as_ref();
+    EarlierPep {
+        kind: header
+            .map(|header| words(&format!("{:?}", header.kind)))
+            .unwrap_or_else(|| "Not recorded".to_owned()),
+        started: format::optional_date(header.map(|header| header.initiated_on)),
+        meeting: pep
+            .meetings
+            .values()
+            .filter_map(|meeting| meeting.held_on)
+            .max()
+            .map(format::date)
+            .unwrap_or_else(|| "No meeting held".to_owned()),
+        closed: match closure {
+            Some(closure) if closure.completed => {
+                format!("Completed {}", format::date(closure.closed_on))
+            }
+            Some(closure) => format!("Withdrawn {}", format::date(closure.closed_on)),
+            None => "Not closed".to_owned(),
+        },
+        status: format::pep_tag(Some(pep.status())),
+    }
+}
 
 pub(super) struct SectionRow {
     pub(super) name: String,
