@@ -212,7 +212,7 @@ async fn seed_funding(
             FundingCommand::SetBudget {
                 la: la.clone(),
                 financial_year: year,
-                budget: Money::from_pence(25_000_000),
+                budget: Money::from_pence(demo_budget_pence(seeded.len())),
                 per_child_cap: Money::from_pence(190_000),
                 release_condition: ReleaseCondition::QualityAssured,
                 impact_required_before_further_funding: false,
@@ -278,6 +278,15 @@ async fn seed_funding(
         }
     }
     Ok((requests, allocations))
+}
+
+/// The demo LA's PP+ budget: £250,000, or £2,570 a child (the national PP+ rate) for a cohort
+/// large enough that £250,000 would not cover its requests.
+fn demo_budget_pence(children: usize) -> i64 {
+    let per_child = i64::try_from(children)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(257_000);
+    per_child.max(25_000_000)
 }
 
 /// For `pep serve --demo`: seeds the default cohort when the store holds no events yet, and

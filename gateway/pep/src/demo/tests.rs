@@ -142,3 +142,10 @@ async fn the_same_day_gives_the_same_history() {
     }
     assert_eq!(histories[0], histories[1]);
 }
+
+#[test]
+fn the_demo_budget_covers_a_large_cohort_and_keeps_the_default_for_a_small_one() {
+    assert_eq!(demo_budget_pence(24), 25_000_000);
+    assert_eq!(demo_budget_pence(100_000), 25_700_000_000);
+    assert_eq!(demo_budget_pence(usize::MAX), i64::MAX);
+}
