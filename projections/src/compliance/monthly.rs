@@ -346,4 +346,27 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn nothing_due_counts_a_child_only_on_the_days_no_obligation_had_arisen() {
+        let policy = LaPolicy::default();
+        let children = [stored(
+            date(2024, 11, 1),
+            vec![item(date(2024, 12, 10), date(2024, 12, 24), None)],
+        )];
+        let nothing_due = CohortFilter {
+            nothing_due: true,
+            ..CohortFilter::default()
+        };
+        assert_eq!(
+            figures(&series(
+                &children,
+                &policy,
+                &nothing_due,
+                date(2024, 12, 20),
+                2
+            )),
+            [("2024-11", 1, 0, Some(0.0)), ("2024-12", 0, 0, None)]
+        );
+    }
 }

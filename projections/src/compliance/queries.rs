@@ -90,7 +90,8 @@ pub(super) fn passes_judged_filters(
     key_stage: Option<KeyStage>,
     has_in_date_pep: bool,
 ) -> bool {
-    let status_matches = filter.status.is_none() || filter.status == status;
+    let status_matches = (filter.status.is_none() || filter.status == status)
+        && (!filter.nothing_due || status.is_none());
     let key_stage_matches = filter.key_stage.is_none() || filter.key_stage == key_stage;
     let in_date_matches = filter
         .in_date_pep
@@ -117,7 +118,13 @@ pub(super) fn check_filter(filter: &CohortFilter) -> Result<(), ProjectionError>
         _ => Ok(()),
     };
     check("pep_status", filter.pep_status.as_deref(), &PEP_STATUS_KEYS)?;
-    check("qa_rating", filter.qa_rating.as_deref(), &QA_RATING_KEYS)
+    check("qa_rating", filter.qa_rating.as_deref(), &QA_RATING_KEYS)?;
+    if filter.nothing_due && filter.status.is_some() {
+        return Err(ProjectionError::InvalidQuery(
+            "a filter for children with nothing due cannot also name a status".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// Sums judged obligations into a standing: the counts, the headline (overdue if anything is,
@@ -260,5 +267,23 @@ mod tests {
             };
             assert!(check_filter(&filter).is_ok(), "{key}");
         }
+    }
+
+    #[test]
+    fn nothing_due_with_a_status_is_an_invalid_query() {
+        let filter = CohortFilter {
+            nothing_due: true,
+            status: Some(DueStatus::Overdue),
+            ..CohortFilter::default()
+        };
+        assert!(matches!(
+            check_filter(&filter),
+            Err(ProjectionError::InvalidQuery(_))
+        ));
+        let filter = CohortFilter {
+            nothing_due: true,
+            ..CohortFilter::default()
+        };
+        assert!(check_filter(&filter).is_ok());
     }
 }

@@ -138,6 +138,7 @@ pub async fn compliance(
         in_date_pep: params.in_date_pep,
         pep_status: params.pep_status,
         qa_rating: params.qa_rating,
+        nothing_due: false,
     };
     let page = Page {
         offset: (page_number - 1).saturating_mul(page_size),

@@ -111,6 +111,7 @@ pub async fn compliance_summary(
         in_date_pep: params.in_date_pep,
         pep_status: params.pep_status,
         qa_rating: params.qa_rating,
+        nothing_due: false,
     };
     let dashboard = side
         .compliance()

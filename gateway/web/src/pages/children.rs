@@ -124,7 +124,13 @@ pub async fn cohort(
             ],
         });
     }
-    let status: Option<DueStatus> = parse_choice(&query.status, "status")?;
+    // `none` is the dashboard's "Nothing due" count: children with no obligation on the day.
+    let nothing_due = query.status.as_deref() == Some("none");
+    let status: Option<DueStatus> = if nothing_due {
+        None
+    } else {
+        parse_choice(&query.status, "status")?
+    };
     let key_stage: Option<KeyStage> = parse_choice(&query.key_stage, "key stage")?;
     let in_date_pep: Option<bool> = match query.in_date_pep.as_deref().filter(|v| !v.is_empty()) {
         None => None,
@@ -152,6 +158,7 @@ pub async fn cohort(
         in_date_pep,
         pep_status: nonempty(&query.pep_status),
         qa_rating: nonempty(&query.qa_rating),
+        nothing_due,
         ..CohortFilter::default()
     };
     let page_number = query.page.unwrap_or(1).max(1);

@@ -23,6 +23,9 @@ pub struct CohortFilter {
     pub include_left_care: bool,
     /// Only children whose headline status (see [`ChildCompliance::status`]) is this.
     pub status: Option<DueStatus>,
+    /// Only children with no obligation at all on the day asked (no headline status: nothing
+    /// has arisen, or nothing is left to judge). Cannot be combined with `status`.
+    pub nothing_due: bool,
     /// Only children in this key stage on the day asked.
     pub key_stage: Option<KeyStage>,
     /// Only children at this school (URN).

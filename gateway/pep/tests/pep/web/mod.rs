@@ -119,6 +119,19 @@ async fn a_virtual_school_officer_signs_in_reads_a_child_and_signs_out_for_good(
     let overdue = first_link(&html, "/children?status=overdue").expect("an overdue link");
     let overdue_page = user.get(&overdue.replace("&amp;", "&")).await;
     assert_eq!(overdue_page.status, 200);
+    // "Nothing due" links to the children with no obligation, not to the whole cohort.
+    let nothing_due = first_link(&html, "/children?status=none").expect("a nothing-due link");
+    let nothing_due_page = user.get(&nothing_due.replace("&amp;", "&")).await;
+    assert_eq!(nothing_due_page.status, 200, "{}", nothing_due_page.text());
+    let nothing_due_html = nothing_due_page.text();
+    assert!(nothing_due_html.contains("Status: Nothing due"));
+    for other in [
+        ">Overdue</strong>",
+        ">Due soon</strong>",
+        ">On time</strong>",
+    ] {
+        assert!(!nothing_due_html.contains(other), "{other} listed");
+    }
 
     // A child's page, whose read is in the access log.
     let child_link = first_link(&children, "/children/").unwrap();

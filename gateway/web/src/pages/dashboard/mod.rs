@@ -195,11 +195,7 @@ pub async fn page(
             .get(*key)
             .copied()
             .unwrap_or_default(),
-        href: if *key == "none" {
-            link(&[])
-        } else {
-            link(&[("status", Some(key))])
-        },
+        href: link(&[("status", Some(key))]),
     })
     .collect();
     let counted = |counts: &std::collections::BTreeMap<String, u64>,
