@@ -45,6 +45,11 @@ pub struct DashboardOptions {
     /// SQLite one.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// Keep the embedded database in this directory rather than a temporary one, and reuse
+    /// it: when it already holds `pep.db` (a cohort seeded by an earlier run with the same
+    /// `--children`), seeding is skipped. Seeding 100,000 children takes about half an hour.
+    #[arg(long, conflicts_with = "postgres")]
+    pub data_dir: Option<PathBuf>,
     /// How long seeding and the read models' catch-up may take before the run is abandoned.
     #[arg(long, default_value_t = 3600)]
     pub setup_seconds: u64,
@@ -160,17 +165,23 @@ pub async fn run(options: DashboardOptions) -> anyhow::Result<()> {
         "{} does not exist; build it with: cargo build --release -p pep",
         options.pep.display()
     );
-    let data_dir = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir()?;
+    let data_dir = match &options.data_dir {
+        Some(kept) => {
+            std::fs::create_dir_all(kept)
+                .with_context(|| format!("creating {}", kept.display()))?;
+            kept.clone()
+        }
+        None => temporary.path().to_path_buf(),
+    };
+    let already_seeded = options.data_dir.is_some() && data_dir.join("pep.db").is_file();
     let postgres = match &options.postgres {
         Some(admin_url) => Some(FreshDatabase::create(admin_url, "pep_bench").await?),
         None => None,
     };
     let database_args: Vec<String> = match &postgres {
         Some(database) => vec!["--database-url".to_owned(), database.url.clone()],
-        None => vec![
-            "--data-dir".to_owned(),
-            data_dir.path().display().to_string(),
-        ],
+        None => vec!["--data-dir".to_owned(), data_dir.display().to_string()],
     };
     let back_end = if postgres.is_some() {
         "PostgreSQL"
@@ -195,20 +206,22 @@ pub async fn run(options: DashboardOptions) -> anyhow::Result<()> {
 
     // Seed with the real command handler.
     let seeding = Instant::now();
-    let status = Command::new(&options.pep)
-        .arg("seed-demo")
-        .args(&database_args)
-        .args(["--children", &options.children.to_string()])
-        .stdout(Stdio::null())
-        .status()
-        .context("running pep seed-demo")?;
-    ensure!(status.success(), "pep seed-demo failed: {status}");
+    if !already_seeded {
+        let status = Command::new(&options.pep)
+            .arg("seed-demo")
+            .args(&database_args)
+            .args(["--children", &options.children.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .context("running pep seed-demo")?;
+        ensure!(status.success(), "pep seed-demo failed: {status}");
+    }
     let seeded_in = seeding.elapsed();
 
     // Serve it, and wait until the read models hold every child.
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let log = std::fs::File::create(data_dir.path().join("serve.log"))?;
+    let log = std::fs::File::create(data_dir.join("serve.log"))?;
     let service = Service {
         child: Command::new(&options.pep)
             .arg("serve")
@@ -232,7 +245,7 @@ pub async fn run(options: DashboardOptions) -> anyhow::Result<()> {
         if Instant::now() > deadline {
             bail!(
                 "pep serve did not start; see its log in {}",
-                data_dir.path().display()
+                data_dir.display()
             );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -288,11 +301,15 @@ pub async fn run(options: DashboardOptions) -> anyhow::Result<()> {
     }
 
     let mut out = std::io::stdout().lock();
+    let seeded = if already_seeded {
+        "seeded by an earlier run".to_owned()
+    } else {
+        format!("seeded in {:.1} s", seeded_in.as_secs_f64())
+    };
     writeln!(
         out,
-        "dashboard: {} children on {back_end}; seeded in {:.1} s, read models caught up in {:.1} s; {} requests per page, one at a time",
+        "dashboard: {} children on {back_end}; {seeded}, read models caught up in {:.1} s; {} requests per page, one at a time",
         options.children,
-        seeded_in.as_secs_f64(),
         caught_up_in.as_secs_f64(),
         options.requests
     )?;
