@@ -19,7 +19,17 @@ const LA: &str = "831";
 /// Checks a page as every page is checked, and photographs it.
 async fn check_page(browser: &Browser, name: &str) {
     browser.assert_accessible(name).await;
-    let overflow = browser
+    let overflow = sideways_overflow(browser).await;
+    assert!(
+        overflow <= 0,
+        "{name} scrolls sideways by {overflow} px at 1280 px"
+    );
+    browser.screenshot(&screenshots_directory(), name).await;
+}
+
+/// How far the page scrolls sideways, in px (0 or less when it does not).
+async fn sideways_overflow(browser: &Browser) -> i64 {
+    browser
         .client
         .execute(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
@@ -28,12 +38,7 @@ async fn check_page(browser: &Browser, name: &str) {
         .await
         .unwrap()
         .as_i64()
-        .unwrap_or_default();
-    assert!(
-        overflow <= 0,
-        "{name} scrolls sideways by {overflow} px at 1280 px"
-    );
-    browser.screenshot(&screenshots_directory(), name).await;
+        .unwrap_or_default()
 }
 
 /// Opens `path` in the narrow window: it passes axe-core and nothing scrolls sideways.
@@ -42,16 +47,7 @@ async fn check_narrow(browser: &Browser, base: &str, path: &str) {
     browser
         .assert_accessible(&format!("{path} at 320 px"))
         .await;
-    let overflow = browser
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap_or_default();
+    let overflow = sideways_overflow(browser).await;
     if overflow > 0 {
         let culprits = browser.client.execute(STICKING_OUT, vec![]).await.unwrap();
         panic!("{path} scrolls sideways by {overflow} px at 320 px; sticking out: {culprits}");
