@@ -44,7 +44,7 @@ pub(super) async fn apply_event(
         return apply_pep_event(rules, connection, tables, event, &pep_event).await;
     }
     if let Some(funding_event) = decode_event::<FundingEvent>(event)? {
-        return apply_funding_event(connection, tables, &funding_event).await;
+        return apply_funding_event(connection, tables, event, &funding_event).await;
     }
     Ok(())
 }
@@ -176,9 +176,12 @@ async fn apply_pep_event(
 async fn apply_funding_event(
     connection: &mut AnyConnection,
     tables: &TableNames,
+    recorded: &RecordedEvent,
     event: &FundingEvent,
 ) -> Result<(), ProjectionError> {
     let requests = tables.name(FUNDING_REQUESTS);
+    let children = tables.name(CHILDREN);
+    let position = to_sql_integer(recorded.global_position)?;
     match event {
         FundingEvent::Requested {
             request_id,
@@ -199,6 +202,15 @@ async fn apply_funding_event(
             .bind(amount.pence())
             .execute(&mut *connection)
             .await?;
+            // The child's count of PP+ requests changed: mark the row, so the cohort's copy in
+            // memory reads it again (`cache`), as it does for any event that rewrites a row.
+            sqlx::query(&format!(
+                "UPDATE {children} SET last_position = $1 WHERE child_id = $2"
+            ))
+            .bind(position)
+            .bind(child_id.to_string())
+            .execute(&mut *connection)
+            .await?;
         }
         FundingEvent::Allocated {
             request_id, amount, ..
@@ -216,6 +228,15 @@ async fn apply_funding_event(
             sqlx::query(&format!(
                 "UPDATE {requests} SET state = 'rejected' WHERE request_id = $1"
             ))
+            .bind(request_id.to_string())
+            .execute(&mut *connection)
+            .await?;
+            // A rejected request no longer counts: mark the child's row, as above.
+            sqlx::query(&format!(
+                "UPDATE {children} SET last_position = $1
+                 WHERE child_id = (SELECT child_id FROM {requests} WHERE request_id = $2)"
+            ))
+            .bind(position)
             .bind(request_id.to_string())
             .execute(&mut *connection)
             .await?;

@@ -9,11 +9,19 @@
 //!
 //! - the same position and table: the copy is current and is used as it is;
 //! - a later position, same table: only the children whose row changed since
-//!   (`last_position` after the copy's position; every event that touches a child's row or
-//!   obligations rewrites both with its position) are read again, with the PP+ request counts,
-//!   which funding events change without touching a child's row;
+//!   (`last_position` after the copy's position, an indexed column) are read again. Every event
+//!   that touches a child's row or obligations rewrites both with its position, and a PP+
+//!   request made or rejected marks its child's row with its position too, so the child's
+//!   count of requests is read again with it;
 //! - another table (a rebuild swapped new tables in, for example after a policy change) or no
 //!   copy yet: everything is read again.
+//!
+//! The copy also keeps each child judged, on one day (the last day asked): their record and
+//! obligations judged as [`queries::judge`] judges them, and how they stood on the month ends the
+//! monthly series counts ([`monthly::stood_on`]). A child read again is judged again on that
+//! day; a query for another day, or for more months than are held, judges the whole copy again
+//! on it, so the first query of a new day pays for everyone once and the rest pay only for what
+//! changed. Judging depends on the policy, and a copy belongs to one projector and its policy.
 //!
 //! The checkpoint commits with the rows, so every row at or before the position read is
 //! visible to the reads that follow; a row newer than it may be read too and is simply read
@@ -21,12 +29,15 @@
 //! keeps a row), so nothing needs removing. A query for one child's record bypasses the copy.
 
 use super::ComplianceProjector;
-use super::queries::{self, StoredChild};
-use super::schema::{CHILDREN, FUNDING_REQUESTS};
+use super::monthly::{self, DayStanding};
+use super::queries::{self, ChildCompliance, StoredChild};
+use super::schema::CHILDREN;
 use crate::db::{Backend, ReadDatabase};
 use crate::runtime::{ProjectionError, TableNames, load_checkpoint};
+use chrono::NaiveDate;
+use domain::policy::LaPolicy;
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 /// Which committed state of the tables a copy holds.
@@ -36,17 +47,103 @@ struct Version {
     table: i64,
 }
 
-/// The copy: every child of every LA, in care or not, by id.
-#[derive(Debug, Default)]
+/// The day a copy is judged on, and the month ends of its monthly series, oldest first (the
+/// last is the day itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Judging {
+    on: NaiveDate,
+    month_ends: Vec<NaiveDate>,
+}
+
+impl Judging {
+    fn new(on: NaiveDate, months: u32) -> Self {
+        Self {
+            on,
+            month_ends: monthly::month_ends(on, months),
+        }
+    }
+
+    /// True when this judging answers a query on `on` for `months` months.
+    fn covers(&self, on: NaiveDate, months: u32) -> bool {
+        self.on == on && self.month_ends.len() >= months as usize
+    }
+}
+
+/// One child in the copy: as stored, and as judged on the copy's day.
+#[derive(Debug)]
+pub(super) struct Entry {
+    pub(super) stored: StoredChild,
+    /// The child judged on the copy's day, every obligation with its status.
+    pub(super) judged: ChildCompliance,
+    /// How the child stood on each of the copy's month ends, oldest first.
+    standings: Vec<DayStanding>,
+}
+
+impl Entry {
+    fn new(stored: StoredChild, policy: &LaPolicy, judging: &Judging) -> Self {
+        let judged = queries::judge(&stored, policy, judging.on);
+        let standings = judging
+            .month_ends
+            .iter()
+            .map(|day| monthly::stood_on(&stored, policy, *day))
+            .collect();
+        Self {
+            stored,
+            judged,
+            standings,
+        }
+    }
+
+    /// How the child stood on the last `months` month ends held, oldest first.
+    pub(super) fn standings(&self, months: u32) -> &[DayStanding] {
+        let from = self.standings.len().saturating_sub(months as usize);
+        &self.standings[from..]
+    }
+}
+
+/// The copy: every child of every LA, in care or not, by id, judged on one day.
+#[derive(Debug)]
 pub(super) struct Snapshot {
     version: Option<Version>,
-    children: BTreeMap<String, StoredChild>,
+    judging: Judging,
+    children: BTreeMap<String, Entry>,
+}
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        Self {
+            version: None,
+            judging: Judging::new(NaiveDate::MIN, 0),
+            children: BTreeMap::new(),
+        }
+    }
 }
 
 impl Snapshot {
     /// Every child held, in id order.
-    pub(super) fn children(&self) -> impl Iterator<Item = &StoredChild> {
+    pub(super) fn children(&self) -> impl Iterator<Item = &Entry> {
         self.children.values()
+    }
+
+    /// The days the monthly series of `months` months judges, oldest first.
+    pub(super) fn month_ends(&self, months: u32) -> &[NaiveDate] {
+        let ends = &self.judging.month_ends;
+        &ends[ends.len().saturating_sub(months as usize)..]
+    }
+
+    fn insert(&mut self, stored: StoredChild, policy: &LaPolicy) {
+        let id = stored.record.child_id.to_string();
+        let entry = Entry::new(stored, policy, &self.judging);
+        self.children.insert(id, entry);
+    }
+
+    /// Judges every child again under `judging`.
+    fn judge_all(&mut self, policy: &LaPolicy, judging: Judging) {
+        let children = std::mem::take(&mut self.children);
+        self.judging = judging;
+        for (_, entry) in children {
+            self.insert(entry.stored, policy);
+        }
     }
 }
 
@@ -57,19 +154,33 @@ pub struct CohortCache {
 }
 
 impl CohortCache {
-    /// The copy, brought up to the tables' committed state first.
+    /// The copy, brought up to the tables' committed state first, and judged under `policy` on
+    /// `on` with at least `months` month ends.
     pub(super) async fn current(
         &self,
         database: &ReadDatabase,
+        policy: &LaPolicy,
+        on: NaiveDate,
+        months: u32,
     ) -> Result<RwLockReadGuard<'_, Snapshot>, ProjectionError> {
         let version = version(database).await?;
         {
             let snapshot = self.snapshot.read().await;
-            if snapshot.version == Some(version) {
+            if snapshot.version == Some(version) && snapshot.judging.covers(on, months) {
                 return Ok(snapshot);
             }
         }
         let mut snapshot = self.snapshot.write().await;
+        if !snapshot.judging.covers(on, months) {
+            let held = snapshot.judging.month_ends.len() as u32;
+            let months = if snapshot.judging.on == on {
+                months.max(held)
+            } else {
+                months
+            };
+            snapshot.judge_all(policy, Judging::new(on, months));
+            tracing::debug!(%on, months, children = snapshot.children.len(), "cohort copy judged");
+        }
         match snapshot.version {
             Some(held) if held == version => {}
             Some(held) if held.table == version.table && held.position <= version.position => {
@@ -81,26 +192,17 @@ impl CohortCache {
                     "cohort copy refreshed"
                 );
                 for child in changed {
-                    snapshot
-                        .children
-                        .insert(child.record.child_id.to_string(), child);
-                }
-                let counts = pp_plus_counts(database).await?;
-                for child in snapshot.children.values_mut() {
-                    child.record.pp_plus_linked = child
-                        .record
-                        .current_pep_id
-                        .is_some_and(|pep| counts.get(&pep.to_string()).is_some_and(|n| *n > 0));
+                    snapshot.insert(child, policy);
                 }
                 snapshot.version = Some(version);
             }
             _ => {
                 let all = queries::load_changed_since(database, 0).await?;
                 tracing::debug!(children = all.len(), "cohort copy loaded");
-                snapshot.children = all
-                    .into_iter()
-                    .map(|child| (child.record.child_id.to_string(), child))
-                    .collect();
+                snapshot.children.clear();
+                for child in all {
+                    snapshot.insert(child, policy);
+                }
                 snapshot.version = Some(version);
             }
         }
@@ -128,23 +230,4 @@ async fn version(database: &ReadDatabase) -> Result<Version, ProjectionError> {
         .flatten()
         .unwrap_or(0);
     Ok(Version { position, table })
-}
-
-/// PP+ requests not rejected, by PEP.
-async fn pp_plus_counts(database: &ReadDatabase) -> Result<HashMap<String, i64>, ProjectionError> {
-    let requests = TableNames::live().name(FUNDING_REQUESTS);
-    let rows = sqlx::query(&format!(
-        "SELECT pep_id, COUNT(*) AS requests FROM {requests} WHERE state <> 'rejected' \
-         GROUP BY pep_id"
-    ))
-    .fetch_all(database.pool())
-    .await?;
-    let mut counts = HashMap::with_capacity(rows.len());
-    for row in rows {
-        counts.insert(
-            row.try_get::<String, _>("pep_id")?,
-            row.try_get::<i64, _>("requests")?,
-        );
-    }
-    Ok(counts)
 }

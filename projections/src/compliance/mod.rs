@@ -83,14 +83,13 @@ impl ComplianceProjector {
         today: NaiveDate,
         page: Page,
     ) -> Result<CohortPage, ProjectionError> {
-        if page.limit == 0 || page.limit > Page::MAX_LIMIT {
-            return Err(ProjectionError::InvalidQuery(format!(
-                "a page holds 1 to {} children, not {}",
-                Page::MAX_LIMIT,
-                page.limit
-            )));
-        }
-        let children = self.judged(database, filter, today).await?;
+        check_page(page)?;
+        queries::check_filter(filter)?;
+        let snapshot = self.snapshot(database, today, DEFAULT_MONTHS).await?;
+        let children = matching(&snapshot, filter)
+            .filter(|entry| passes_judged(filter, &entry.judged))
+            .map(|entry| &entry.judged)
+            .collect();
         Ok(page_of(children, today, page))
     }
 
@@ -101,16 +100,21 @@ impl ComplianceProjector {
         filter: &CohortFilter,
         today: NaiveDate,
     ) -> Result<CohortSummary, ProjectionError> {
-        let children = self.judged(database, filter, today).await?;
-        Ok(summarise(&children, today))
+        queries::check_filter(filter)?;
+        let snapshot = self.snapshot(database, today, DEFAULT_MONTHS).await?;
+        let children = matching(&snapshot, filter)
+            .filter(|entry| passes_judged(filter, &entry.judged))
+            .map(|entry| &entry.judged);
+        Ok(summarise(children, today))
     }
 
     /// The dashboard of the cohort matching `filter`: its summary on `today`, and the headline
     /// figure (children counted, with an in-date PEP, the percentage) on the last day of each
-    /// of the last `months` months, the current month judged on `today`, oldest first. The
-    /// children and their obligations are loaded once and judged on every day in memory; see
-    /// the `monthly` module for how a past day is judged and the figure's known limit (a child
-    /// who has since left care is not counted in any month). `months` is 1 to [`MAX_MONTHS`].
+    /// of the last `months` months, the current month judged on `today`, oldest first. Every
+    /// child is judged on each of those days once, in the cohort's copy in memory, and again
+    /// only when their record changes or another day is asked; see the `monthly` module for how
+    /// a past day is judged and the figure's known limit (a child who has since left care is not
+    /// counted in any month). `months` is 1 to [`MAX_MONTHS`].
     pub async fn dashboard(
         &self,
         database: &ReadDatabase,
@@ -118,58 +122,10 @@ impl ComplianceProjector {
         today: NaiveDate,
         months: u32,
     ) -> Result<Dashboard, ProjectionError> {
-        let (dashboard, _) = self
-            .dashboard_and_children(database, filter, today, months)
+        let (dashboard, _, _) = self
+            .dashboard_with_urgent(database, filter, today, months, 1)
             .await?;
         Ok(dashboard)
-    }
-
-    /// The dashboard, and the judged children its summary counts.
-    async fn dashboard_and_children(
-        &self,
-        database: &ReadDatabase,
-        filter: &CohortFilter,
-        today: NaiveDate,
-        months: u32,
-    ) -> Result<(Dashboard, Vec<ChildCompliance>), ProjectionError> {
-        if months == 0 || months > MAX_MONTHS {
-            return Err(ProjectionError::InvalidQuery(format!(
-                "a monthly series covers 1 to {MAX_MONTHS} months, not {months}"
-            )));
-        }
-        queries::check_filter(filter)?;
-        let snapshot = self.cache.current(database).await?;
-        let stored: Vec<&queries::StoredChild> = snapshot
-            .children()
-            .filter(|child| queries::passes_stored_filters(filter, &child.record))
-            .collect();
-        let monthly = monthly::series(&stored, &self.policy, filter, today, months);
-        let children = queries::judge_matching(stored, &self.policy, filter, today);
-        let dashboard = Dashboard {
-            summary: summarise(&children, today),
-            monthly,
-        };
-        Ok((dashboard, children))
-    }
-
-    /// The children matching `filter`, from the cohort's copy in memory, judged on `today`, in
-    /// id order.
-    async fn judged(
-        &self,
-        database: &ReadDatabase,
-        filter: &CohortFilter,
-        today: NaiveDate,
-    ) -> Result<Vec<ChildCompliance>, ProjectionError> {
-        queries::check_filter(filter)?;
-        let snapshot = self.cache.current(database).await?;
-        Ok(queries::judge_matching(
-            snapshot
-                .children()
-                .filter(|child| queries::passes_stored_filters(filter, &child.record)),
-            &self.policy,
-            filter,
-            today,
-        ))
     }
 
     /// What the Virtual School dashboard page shows, from one judging of the cohort: the
@@ -184,26 +140,61 @@ impl ComplianceProjector {
         shown: u64,
     ) -> Result<(Dashboard, CohortPage, CohortPage), ProjectionError> {
         let page = Page::first(shown);
-        if page.limit == 0 || page.limit > Page::MAX_LIMIT {
+        check_page(page)?;
+        if months == 0 || months > MAX_MONTHS {
             return Err(ProjectionError::InvalidQuery(format!(
-                "a page holds 1 to {} children, not {shown}",
-                Page::MAX_LIMIT
+                "a monthly series covers 1 to {MAX_MONTHS} months, not {months}"
             )));
         }
-        let (dashboard, children) = self
-            .dashboard_and_children(database, filter, today, months)
-            .await?;
+        queries::check_filter(filter)?;
+        let snapshot = self.snapshot(database, today, months).await?;
+        let stored: Vec<&cache::Entry> = matching(&snapshot, filter).collect();
+        let monthly = snapshot
+            .month_ends(months)
+            .iter()
+            .enumerate()
+            .map(|(index, day)| {
+                monthly::figure_from(
+                    *day,
+                    filter,
+                    stored
+                        .iter()
+                        .map(|entry| (&entry.stored.record, entry.standings(months)[index])),
+                )
+            })
+            .collect();
+        let children: Vec<&ChildCompliance> = stored
+            .iter()
+            .filter(|entry| passes_judged(filter, &entry.judged))
+            .map(|entry| &entry.judged)
+            .collect();
+        let dashboard = Dashboard {
+            summary: summarise(children.iter().copied(), today),
+            monthly,
+        };
         let with_status = |wanted: DueStatus| {
             let matching = children
                 .iter()
+                .copied()
                 .filter(|child| child.status == Some(wanted))
-                .cloned()
                 .collect();
             page_of(matching, today, page)
         };
         let overdue = with_status(DueStatus::Overdue);
         let due_soon = with_status(DueStatus::DueSoon);
         Ok((dashboard, overdue, due_soon))
+    }
+
+    /// The cohort's copy in memory, current and judged on `today` for `months` months.
+    async fn snapshot(
+        &self,
+        database: &ReadDatabase,
+        today: NaiveDate,
+        months: u32,
+    ) -> Result<tokio::sync::RwLockReadGuard<'_, cache::Snapshot>, ProjectionError> {
+        self.cache
+            .current(database, &self.policy, today, months)
+            .await
     }
 
     /// One child's compliance on `today`, with every obligation; `None` for an unknown child.
@@ -224,17 +215,51 @@ impl ComplianceProjector {
     }
 }
 
-/// Sorts judged children most urgent first and keeps one page of them, without their items.
-fn page_of(mut children: Vec<ChildCompliance>, today: NaiveDate, page: Page) -> CohortPage {
+/// Refuses a page size outside 1 to [`Page::MAX_LIMIT`].
+fn check_page(page: Page) -> Result<(), ProjectionError> {
+    if page.limit == 0 || page.limit > Page::MAX_LIMIT {
+        return Err(ProjectionError::InvalidQuery(format!(
+            "a page holds 1 to {} children, not {}",
+            Page::MAX_LIMIT,
+            page.limit
+        )));
+    }
+    Ok(())
+}
+
+/// The children in the copy passing the filters on stored columns, in id order.
+fn matching<'a>(
+    snapshot: &'a cache::Snapshot,
+    filter: &'a CohortFilter,
+) -> impl Iterator<Item = &'a cache::Entry> {
+    snapshot
+        .children()
+        .filter(|entry| queries::passes_stored_filters(filter, &entry.stored.record))
+}
+
+/// True when a judged child passes the filters that depend on the day judged.
+fn passes_judged(filter: &CohortFilter, child: &ChildCompliance) -> bool {
+    queries::passes_judged_filters(
+        filter,
+        child,
+        child.status,
+        child.key_stage,
+        child.has_in_date_pep,
+    )
+}
+
+/// Sorts judged children most urgent first and keeps one page of them, without their items:
+/// only the page's children are copied.
+fn page_of(mut children: Vec<&ChildCompliance>, today: NaiveDate, page: Page) -> CohortPage {
     queries::sort_by_urgency(&mut children);
     let total = children.len() as u64;
     let children = children
         .into_iter()
         .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
         .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
-        .map(|mut child| {
-            child.items.clear();
-            child
+        .map(|child| ChildCompliance {
+            items: Vec::new(),
+            ..child.clone()
         })
         .collect();
     CohortPage {

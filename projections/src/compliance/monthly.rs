@@ -19,14 +19,13 @@
 //! each day as the child stood then. The stored ones (school, social worker, PEP status, QA
 //! rating) are today's values, as the read model keeps no history of them.
 
-use super::queries::{CohortFilter, StoredChild, passes_judged_filters, standing};
+use super::queries::{ChildCompliance, CohortFilter, StoredChild, passes_judged_filters, standing};
 use super::summary::{CohortSummary, percent};
 use chrono::{Datelike, Months, NaiveDate};
-use domain::calendar::YearGroup;
-use domain::compliance::status_on;
+use domain::calendar::{KeyStage, YearGroup};
+use domain::compliance::{DueStatus, status_on};
 use domain::policy::LaPolicy;
 use serde::Serialize;
-use std::borrow::Borrow;
 
 /// The months a series covers unless asked otherwise: a year.
 pub const DEFAULT_MONTHS: u32 = 12;
@@ -80,40 +79,66 @@ pub(super) fn month_ends(today: NaiveDate, months: u32) -> Vec<NaiveDate> {
         .collect()
 }
 
-/// The headline figure on `day` for the children loaded.
-pub(super) fn figure_on(
-    children: &[impl Borrow<StoredChild>],
-    policy: &LaPolicy,
-    filter: &CohortFilter,
+/// How one child stood on one day, as the monthly figure counts them: whether they were in the
+/// cohort that day, and, judged with only the obligations that had arisen by then, their
+/// headline status, key stage and in-date flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct DayStanding {
+    in_cohort: bool,
+    status: Option<DueStatus>,
+    key_stage: Option<KeyStage>,
+    has_in_date_pep: bool,
+}
+
+/// How `child` stood on `day`.
+pub(super) fn stood_on(child: &StoredChild, policy: &LaPolicy, day: NaiveDate) -> DayStanding {
+    let record = &child.record;
+    let in_cohort = record.in_care && record.care_started_on.is_some_and(|start| start <= day);
+    if !in_cohort {
+        return DayStanding {
+            in_cohort,
+            status: None,
+            key_stage: None,
+            has_in_date_pep: false,
+        };
+    }
+    let standing = standing(
+        child
+            .items
+            .iter()
+            .filter(|item| item.trigger_date <= day)
+            .map(|item| (item, status_on(item, day, policy))),
+    );
+    DayStanding {
+        in_cohort,
+        status: standing.status,
+        key_stage: record
+            .date_of_birth
+            .map(|born| YearGroup::on(born, day))
+            .and_then(YearGroup::key_stage),
+        has_in_date_pep: standing.has_in_date_pep,
+    }
+}
+
+/// The headline figure on `day` from how each child (their stored record, for the filters that
+/// do not depend on the day) stood on it.
+pub(super) fn figure_from<'a>(
     day: NaiveDate,
+    filter: &CohortFilter,
+    standings: impl IntoIterator<Item = (&'a ChildCompliance, DayStanding)>,
 ) -> MonthlyFigure {
     let mut counted = 0;
     let mut with_in_date_pep = 0;
-    for child in children {
-        let child: &StoredChild = child.borrow();
-        let record = &child.record;
-        let in_cohort = record.in_care && record.care_started_on.is_some_and(|start| start <= day);
-        if !in_cohort {
-            continue;
-        }
-        let standing = standing(
-            child
-                .items
-                .iter()
-                .filter(|item| item.trigger_date <= day)
-                .map(|item| (item, status_on(item, day, policy))),
-        );
-        let key_stage = record
-            .date_of_birth
-            .map(|born| YearGroup::on(born, day))
-            .and_then(YearGroup::key_stage);
-        if passes_judged_filters(
-            filter,
-            record,
-            standing.status,
-            key_stage,
-            standing.has_in_date_pep,
-        ) {
+    for (record, standing) in standings {
+        if standing.in_cohort
+            && passes_judged_filters(
+                filter,
+                record,
+                standing.status,
+                standing.key_stage,
+                standing.has_in_date_pep,
+            )
+        {
             counted += 1;
             with_in_date_pep += u64::from(standing.has_in_date_pep);
         }
@@ -127,9 +152,27 @@ pub(super) fn figure_on(
     }
 }
 
+/// The headline figure on `day` for the children loaded.
+#[cfg(test)]
+fn figure_on(
+    children: &[StoredChild],
+    policy: &LaPolicy,
+    filter: &CohortFilter,
+    day: NaiveDate,
+) -> MonthlyFigure {
+    figure_from(
+        day,
+        filter,
+        children
+            .iter()
+            .map(|child| (&child.record, stood_on(child, policy, day))),
+    )
+}
+
 /// The headline figure for each of the last `months` months, oldest first.
-pub(super) fn series(
-    children: &[impl Borrow<StoredChild>],
+#[cfg(test)]
+fn series(
+    children: &[StoredChild],
     policy: &LaPolicy,
     filter: &CohortFilter,
     today: NaiveDate,

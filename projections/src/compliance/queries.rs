@@ -164,7 +164,7 @@ pub(super) fn standing<'a>(judged: impl IntoIterator<Item = (&'a DueItem, DueSta
 
 /// Most urgent first: overdue, due soon, upcoming, met late, on time, nothing owed; then the
 /// earliest next due date; then the LA's id, for a stable order.
-pub(super) fn sort_by_urgency(children: &mut [ChildCompliance]) {
+pub(super) fn sort_by_urgency(children: &mut [&ChildCompliance]) {
     let rank = |status: Option<DueStatus>| match status {
         Some(DueStatus::Overdue) => 0,
         Some(DueStatus::DueSoon) => 1,
@@ -174,7 +174,7 @@ pub(super) fn sort_by_urgency(children: &mut [ChildCompliance]) {
         None => 5,
     };
     children.sort_by(|left, right| {
-        let next_due = |child: &ChildCompliance| {
+        let next_due = |child: &&ChildCompliance| {
             child
                 .next_due
                 .as_ref()

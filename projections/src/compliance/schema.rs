@@ -56,6 +56,11 @@ pub fn create_tables(tables: &TableNames) -> Vec<String> {
             "CREATE INDEX IF NOT EXISTS {} ON {children} (la, in_care)",
             tables.index_name(CHILDREN, "by_la")
         ),
+        // What the cohort's copy in memory reads on a refresh: the rows changed since.
+        format!(
+            "CREATE INDEX IF NOT EXISTS {} ON {children} (last_position)",
+            tables.index_name(CHILDREN, "by_last_position")
+        ),
         format!(
             "CREATE TABLE IF NOT EXISTS {due_items} (
                 child_id TEXT NOT NULL,

@@ -92,10 +92,13 @@ pub struct CohortSummary {
 }
 
 /// Summarises judged children.
-pub fn summarise(children: &[ChildCompliance], today: NaiveDate) -> CohortSummary {
+pub fn summarise<'a>(
+    children: impl IntoIterator<Item = &'a ChildCompliance>,
+    today: NaiveDate,
+) -> CohortSummary {
     let mut summary = CohortSummary {
         today,
-        children: children.len() as u64,
+        children: 0,
         with_in_date_pep: 0,
         percent_with_in_date_pep: None,
         obligations_decided: 0,
@@ -110,6 +113,7 @@ pub fn summarise(children: &[ChildCompliance], today: NaiveDate) -> CohortSummar
         by_social_worker: BTreeMap::new(),
     };
     for child in children {
+        summary.children += 1;
         summary.with_in_date_pep += u64::from(child.has_in_date_pep);
         let counts = child.counts;
         let totals = &mut summary.obligations_by_status;

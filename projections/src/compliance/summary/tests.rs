@@ -134,7 +134,11 @@ fn children_are_counted_by_their_latest_qa_rating_and_not_rated_without_one() {
         counts(&summary.by_qa_rating),
         [("green", 2), ("not_rated", 2), ("red", 1)]
     );
-    assert!(summarise(&[], today()).by_qa_rating.is_empty());
+    assert!(
+        summarise(&Vec::<ChildCompliance>::new(), today())
+            .by_qa_rating
+            .is_empty()
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::history::{
     assign_social_worker, caught_up, enter_care, person, projector, recording_on, register,
     start_school,
 };
-use super::rows::make_cohort;
+use super::rows::{make_cohort, reject_funding, request_funding};
 use crate::support::{TestEnv, date, on_both_back_ends};
 use domain::calendar::{Deadline, DeadlineUnit};
 use domain::child::LeavingReason;
@@ -18,12 +18,13 @@ use projections::runtime::{RebuildMode, RebuildOptions, rebuild_with};
 
 on_both_back_ends!(the_copy_in_memory_answers_what_the_tables_say_after_events_and_a_rebuild);
 
+/// One child as a cohort page lists them: the LA's id, the next due date and whether PP+ is
+/// linked to the current PEP.
+type Row = (String, Option<String>, bool);
+
 /// What a projector answers for the whole cohort on `today`: the dashboard, and the first page
-/// of the cohort with every child's next due date.
-async fn answers(
-    env: &TestEnv,
-    projector: &ComplianceProjector,
-) -> (String, Vec<(String, Option<String>)>) {
+/// of the cohort with every child's next due date and PP+ link.
+async fn answers(env: &TestEnv, projector: &ComplianceProjector) -> (String, Vec<Row>) {
     let today = date(2025, 3, 20);
     let all = CohortFilter::default();
     let dashboard = projector
@@ -44,6 +45,7 @@ async fn answers(
                     .next_due
                     .as_ref()
                     .map(|next| next.item.due_date.to_string()),
+                child.pp_plus_linked,
             )
         })
         .collect();
@@ -74,7 +76,7 @@ async fn the_copy_in_memory_answers_what_the_tables_say_after_events_and_a_rebui
     caught_up(&env, &cached).await;
     let after = answers(&env, &cached).await;
     assert_ne!(after, before, "the new child and the new school are seen");
-    assert!(after.1.iter().any(|(id, _)| id == "LC-D"), "{:?}", after.1);
+    assert!(after.1.iter().any(|(id, ..)| id == "LC-D"), "{:?}", after.1);
     assert_eq!(
         after,
         answers(&env, &projector()).await,
@@ -92,6 +94,25 @@ async fn the_copy_in_memory_answers_what_the_tables_say_after_events_and_a_rebui
         at_elm.total, 1,
         "the copy filters on the school as SQL would"
     );
+
+    // PP+ events change no child's row but the count of requests: a rejection unlinks A's
+    // PEP, a new request links it again, and the copy sees both.
+    let linked = |rows: &[Row]| {
+        rows.iter()
+            .find(|(id, ..)| id == "LC-A")
+            .map(|(.., linked)| *linked)
+    };
+    assert_eq!(linked(&after.1), Some(true), "{:?}", after.1);
+    reject_funding(&env, cohort.a_request).await;
+    caught_up(&env, &cached).await;
+    let rejected = answers(&env, &cached).await;
+    assert_eq!(linked(&rejected.1), Some(false), "{:?}", rejected.1);
+    assert_eq!(rejected, answers(&env, &projector()).await);
+    request_funding(&env, cohort.a_pep, cohort.a_target).await;
+    caught_up(&env, &cached).await;
+    let requested = answers(&env, &cached).await;
+    assert_eq!(linked(&requested.1), Some(true), "{:?}", requested.1);
+    assert_eq!(requested, answers(&env, &projector()).await);
 
     // The dashboard page's lists, from its one judging, are the cohort pages by status.
     let today = date(2025, 3, 20);

@@ -20,6 +20,8 @@ pub struct Cohort {
     /// In care since 1 Nov 2024; PEP met on time, quality-assured green, PP+ requested.
     pub a: ChildId,
     pub a_pep: PepId,
+    pub a_target: domain::ids::TargetId,
+    pub a_request: FundingRequestId,
     /// In care since 3 Feb 2025; PEP in progress; placement moved 10 Mar, reported 12 Mar.
     pub b: ChildId,
     pub b_pep: PepId,
@@ -43,7 +45,7 @@ pub async fn make_cohort(env: &TestEnv) -> Cohort {
     quality_assure(env, a_pep, date(2024, 11, 20), QaRating::Green).await;
     recording_on(env, date(2024, 11, 25));
     set_budget(env).await;
-    request_funding(env, a_pep, target).await;
+    let a_request = request_funding(env, a_pep, target).await;
 
     recording_on(env, date(2025, 2, 3));
     let b = register(env, "LC-B", date(2010, 1, 15), Some("A123")).await;
@@ -64,6 +66,8 @@ pub async fn make_cohort(env: &TestEnv) -> Cohort {
     Cohort {
         a,
         a_pep,
+        a_target: target,
+        a_request,
         b,
         b_pep,
         c,
@@ -86,9 +90,15 @@ async fn set_budget(env: &TestEnv) {
         .unwrap();
 }
 
-async fn request_funding(env: &TestEnv, pep_id: PepId, target: domain::ids::TargetId) {
+/// Requests PP+ for `pep_id`'s `target` as the designated teacher; the request's id.
+pub async fn request_funding(
+    env: &TestEnv,
+    pep_id: PepId,
+    target: domain::ids::TargetId,
+) -> FundingRequestId {
+    let request_id = FundingRequestId::from_uuid(Uuid::now_v7());
     let request = commands::handlers::FundingRequest {
-        request_id: FundingRequestId::from_uuid(Uuid::now_v7()),
+        request_id,
         pep_id,
         school_urn: Some(SchoolUrn::parse("100001").unwrap()),
         target_ids: vec![target],
@@ -100,6 +110,21 @@ async fn request_funding(env: &TestEnv, pep_id: PepId, target: domain::ids::Targ
     let year = domain::funding::FinancialYear::starting_in(2024);
     env.handler
         .request_funding(&la(), year, request, &as_role(Role::DesignatedTeacher))
+        .await
+        .unwrap();
+    request_id
+}
+
+/// Rejects a PP+ request as the Virtual School.
+pub async fn reject_funding(env: &TestEnv, request_id: FundingRequestId) {
+    let year = domain::funding::FinancialYear::starting_in(2024);
+    let command = domain::funding::FundingCommand::Reject {
+        request_id,
+        reason: "not linked to a target".to_owned(),
+        rejected_on: date(2024, 11, 26),
+    };
+    env.handler
+        .funding(&la(), year, command, &as_role(Role::VirtualSchool))
         .await
         .unwrap();
 }
