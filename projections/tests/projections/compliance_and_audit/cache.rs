@@ -25,7 +25,15 @@ type Row = (String, Option<String>, bool);
 /// What a projector answers for the whole cohort on `today`: the dashboard, and the first page
 /// of the cohort with every child's next due date and PP+ link.
 async fn answers(env: &TestEnv, projector: &ComplianceProjector) -> (String, Vec<Row>) {
-    let today = date(2025, 3, 20);
+    answers_on(env, projector, date(2025, 3, 20)).await
+}
+
+/// [`answers`] on another day.
+async fn answers_on(
+    env: &TestEnv,
+    projector: &ComplianceProjector,
+    today: chrono::NaiveDate,
+) -> (String, Vec<Row>) {
     let all = CohortFilter::default();
     let dashboard = projector
         .dashboard(&env.read, &all, today, 6)
@@ -113,6 +121,16 @@ async fn the_copy_in_memory_answers_what_the_tables_say_after_events_and_a_rebui
     let requested = answers(&env, &cached).await;
     assert_eq!(linked(&requested.1), Some(true), "{:?}", requested.1);
     assert_eq!(requested, answers(&env, &projector()).await);
+
+    // The copy keeps its children judged on the last day asked: asking about another day judges
+    // them all again on it, and asking about the first day again brings back its answer.
+    let later = answers_on(&env, &cached, date(2025, 6, 30)).await;
+    assert_ne!(later, requested, "a later day judges differently");
+    assert_eq!(
+        later,
+        answers_on(&env, &projector(), date(2025, 6, 30)).await
+    );
+    assert_eq!(requested, answers(&env, &cached).await);
 
     // The dashboard page's lists, from its one judging, are the cohort pages by status.
     let today = date(2025, 3, 20);
