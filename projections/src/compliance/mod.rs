@@ -149,20 +149,13 @@ impl ComplianceProjector {
         queries::check_filter(filter)?;
         let snapshot = self.snapshot(database, today, months).await?;
         let stored: Vec<&cache::Entry> = matching(&snapshot, filter).collect();
-        let monthly = snapshot
-            .month_ends(months)
-            .iter()
-            .enumerate()
-            .map(|(index, day)| {
-                monthly::figure_from(
-                    *day,
-                    filter,
-                    stored
-                        .iter()
-                        .map(|entry| (&entry.stored.record, entry.standings(months)[index])),
-                )
-            })
-            .collect();
+        let monthly = monthly::figures_from(
+            snapshot.month_ends(months),
+            filter,
+            stored
+                .iter()
+                .map(|entry| (&entry.stored.record, entry.standings(months))),
+        );
         let children: Vec<&ChildCompliance> = stored
             .iter()
             .filter(|entry| passes_judged(filter, &entry.judged))
@@ -251,8 +244,14 @@ fn passes_judged(filter: &CohortFilter, child: &ChildCompliance) -> bool {
 /// Sorts judged children most urgent first and keeps one page of them, without their items:
 /// only the page's children are copied.
 fn page_of(mut children: Vec<&ChildCompliance>, today: NaiveDate, page: Page) -> CohortPage {
-    queries::sort_by_urgency(&mut children);
     let total = children.len() as u64;
+    // Only the children up to the page's end need their order: find them, then sort those.
+    let end = usize::try_from(page.offset.saturating_add(page.limit)).unwrap_or(usize::MAX);
+    if end < children.len() {
+        children.select_nth_unstable_by(end, queries::by_urgency);
+        children.truncate(end);
+    }
+    queries::sort_by_urgency(&mut children);
     let children = children
         .into_iter()
         .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))

@@ -120,36 +120,42 @@ pub(super) fn stood_on(child: &StoredChild, policy: &LaPolicy, day: NaiveDate) -
     }
 }
 
-/// The headline figure on `day` from how each child (their stored record, for the filters that
-/// do not depend on the day) stood on it.
-pub(super) fn figure_from<'a>(
-    day: NaiveDate,
+/// The headline figure on each of `days` from how each child (their stored record, for the
+/// filters that do not depend on the day) stood on them, one standing a day in the same order.
+/// One pass over the children, so each child's entry is read once for all the days.
+pub(super) fn figures_from<'a>(
+    days: &[NaiveDate],
     filter: &CohortFilter,
-    standings: impl IntoIterator<Item = (&'a ChildCompliance, DayStanding)>,
-) -> MonthlyFigure {
-    let mut counted = 0;
-    let mut with_in_date_pep = 0;
-    for (record, standing) in standings {
-        if standing.in_cohort
-            && passes_judged_filters(
-                filter,
-                record,
-                standing.status,
-                standing.key_stage,
-                standing.has_in_date_pep,
-            )
-        {
-            counted += 1;
-            with_in_date_pep += u64::from(standing.has_in_date_pep);
+    children: impl IntoIterator<Item = (&'a ChildCompliance, &'a [DayStanding])>,
+) -> Vec<MonthlyFigure> {
+    let mut counted = vec![0u64; days.len()];
+    let mut with_in_date_pep = vec![0u64; days.len()];
+    for (record, standings) in children {
+        for (index, standing) in standings.iter().enumerate().take(days.len()) {
+            if standing.in_cohort
+                && passes_judged_filters(
+                    filter,
+                    record,
+                    standing.status,
+                    standing.key_stage,
+                    standing.has_in_date_pep,
+                )
+            {
+                counted[index] += 1;
+                with_in_date_pep[index] += u64::from(standing.has_in_date_pep);
+            }
         }
     }
-    MonthlyFigure {
-        month: format!("{:04}-{:02}", day.year(), day.month()),
-        on: day,
-        children: counted,
-        with_in_date_pep,
-        percent_with_in_date_pep: percent(with_in_date_pep, counted),
-    }
+    days.iter()
+        .zip(counted.into_iter().zip(with_in_date_pep))
+        .map(|(day, (counted, with_in_date_pep))| MonthlyFigure {
+            month: format!("{:04}-{:02}", day.year(), day.month()),
+            on: *day,
+            children: counted,
+            with_in_date_pep,
+            percent_with_in_date_pep: percent(with_in_date_pep, counted),
+        })
+        .collect()
 }
 
 /// The headline figure on `day` for the children loaded.
@@ -160,13 +166,19 @@ fn figure_on(
     filter: &CohortFilter,
     day: NaiveDate,
 ) -> MonthlyFigure {
-    figure_from(
-        day,
+    let standings: Vec<[DayStanding; 1]> = children
+        .iter()
+        .map(|child| [stood_on(child, policy, day)])
+        .collect();
+    figures_from(
+        &[day],
         filter,
         children
             .iter()
-            .map(|child| (&child.record, stood_on(child, policy, day))),
+            .zip(&standings)
+            .map(|(child, standing)| (&child.record, &standing[..])),
     )
+    .remove(0)
 }
 
 /// The headline figure for each of the last `months` months, oldest first.

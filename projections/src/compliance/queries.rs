@@ -20,6 +20,7 @@ use domain::calendar::{KeyStage, YearGroup};
 use domain::compliance::{DueItem, DueStatus, StatusCounts, status_on};
 use domain::ids::ChildId;
 use domain::policy::LaPolicy;
+use std::cmp::Ordering;
 
 /// Loads every child matching the stored-column filters (or the one child), with its items,
 /// and judges them on `today`. The day-dependent filters are applied here too.
@@ -165,6 +166,11 @@ pub(super) fn standing<'a>(judged: impl IntoIterator<Item = (&'a DueItem, DueSta
 /// Most urgent first: overdue, due soon, upcoming, met late, on time, nothing owed; then the
 /// earliest next due date; then the LA's id, for a stable order.
 pub(super) fn sort_by_urgency(children: &mut [&ChildCompliance]) {
+    children.sort_by(by_urgency);
+}
+
+/// The order of [`sort_by_urgency`]: a total order (the child id breaks every tie).
+pub(super) fn by_urgency(left: &&ChildCompliance, right: &&ChildCompliance) -> Ordering {
     let rank = |status: Option<DueStatus>| match status {
         Some(DueStatus::Overdue) => 0,
         Some(DueStatus::DueSoon) => 1,
@@ -173,26 +179,24 @@ pub(super) fn sort_by_urgency(children: &mut [&ChildCompliance]) {
         Some(DueStatus::OnTime) => 4,
         None => 5,
     };
-    children.sort_by(|left, right| {
-        let next_due = |child: &&ChildCompliance| {
-            child
-                .next_due
-                .as_ref()
-                .map_or(NaiveDate::MAX, |next| next.item.due_date)
-        };
-        (
-            rank(left.status),
-            next_due(left),
-            &left.la_child_id,
-            left.child_id,
-        )
-            .cmp(&(
-                rank(right.status),
-                next_due(right),
-                &right.la_child_id,
-                right.child_id,
-            ))
-    });
+    let next_due = |child: &ChildCompliance| {
+        child
+            .next_due
+            .as_ref()
+            .map_or(NaiveDate::MAX, |next| next.item.due_date)
+    };
+    (
+        rank(left.status),
+        next_due(left),
+        &left.la_child_id,
+        left.child_id,
+    )
+        .cmp(&(
+            rank(right.status),
+            next_due(right),
+            &right.la_child_id,
+            right.child_id,
+        ))
 }
 
 /// Judges a stored child's every obligation on `today` and fills in what depends on the day.

@@ -12,8 +12,8 @@
 mod queries;
 
 pub use queries::{
-    BudgetSummary, FundingGrouping, FundingRequestFilter, FundingRequestRow, FundingTotals,
-    budget_summary, funding_requests, funding_totals,
+    BudgetSummary, ChildFunding, FundingGrouping, FundingRequestFilter, FundingRequestRow,
+    FundingTotals, budget_summary, child_funding, funding_requests, funding_totals,
 };
 
 use crate::db::{date_text, to_sql_integer};

@@ -136,6 +136,70 @@ pub async fn funding_totals(
     financial_year: FinancialYear,
     grouping: FundingGrouping,
 ) -> Result<Vec<FundingTotals>, ProjectionError> {
+    totals(database, la, financial_year, grouping, None).await
+}
+
+/// One child's PP+ in one LA's budget for a financial year: the requests, oldest first, and
+/// their totals against the per-child cap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChildFunding {
+    /// The LA whose budget the requests are made in.
+    pub la: String,
+    /// The financial year (`2024-25`).
+    pub financial_year: String,
+    /// The budget's per-child cap, in pence; `None` when no budget is set for the year.
+    pub per_child_cap_pence: Option<i64>,
+    /// The child's totals, as [`funding_totals`] grouped by child gives them; `None` when no
+    /// request was made for the child this year.
+    pub totals: Option<FundingTotals>,
+    /// The requests, oldest first.
+    pub requests: Vec<FundingRequestRow>,
+}
+
+/// One child's PP+ for `financial_year` in `la`'s budget.
+pub async fn child_funding(
+    database: &ReadDatabase,
+    la: &str,
+    child_id: &str,
+    financial_year: FinancialYear,
+) -> Result<ChildFunding, ProjectionError> {
+    let budget = budget_summary(database, la, financial_year).await?;
+    let totals = totals(
+        database,
+        la,
+        financial_year,
+        FundingGrouping::Child,
+        Some(child_id),
+    )
+    .await?
+    .pop();
+    let requests = funding_requests(
+        database,
+        &FundingRequestFilter {
+            la: la.to_owned(),
+            financial_year: Some(financial_year),
+            child_id: Some(child_id.to_owned()),
+            ..FundingRequestFilter::default()
+        },
+    )
+    .await?;
+    Ok(ChildFunding {
+        la: la.to_owned(),
+        financial_year: financial_year.to_string(),
+        per_child_cap_pence: budget.map(|budget| budget.per_child_cap_pence),
+        totals,
+        requests,
+    })
+}
+
+/// The totals, of one child only when `only_child` names one.
+async fn totals(
+    database: &ReadDatabase,
+    la: &str,
+    financial_year: FinancialYear,
+    grouping: FundingGrouping,
+    only_child: Option<&str>,
+) -> Result<Vec<FundingTotals>, ProjectionError> {
     let key = match grouping {
         FundingGrouping::Child => "child_id",
         FundingGrouping::School => "COALESCE(school_urn, '')",
@@ -154,17 +218,24 @@ pub async fn funding_totals(
                 AS impact_recorded, \
             CAST(SUM(CASE WHEN status = $5 AND impact IS NULL THEN 1 ELSE 0 END) AS BIGINT) \
                 AS impact_missing \
-         FROM {REQUESTS} WHERE la = $1 AND financial_year = $2 \
-         GROUP BY {key} ORDER BY {key}"
+         FROM {REQUESTS} WHERE la = $1 AND financial_year = $2 {child_condition} \
+         GROUP BY {key} ORDER BY {key}",
+        child_condition = if only_child.is_some() {
+            "AND child_id = $6"
+        } else {
+            ""
+        },
     );
-    let rows = sqlx::query(&sql)
+    let mut statement = sqlx::query(&sql)
         .bind(la)
         .bind(financial_year.to_string())
         .bind(STATUS_REQUESTED)
         .bind(super::STATUS_REJECTED)
-        .bind(STATUS_ALLOCATED)
-        .fetch_all(database.pool())
-        .await?;
+        .bind(STATUS_ALLOCATED);
+    if let Some(child_id) = only_child {
+        statement = statement.bind(child_id);
+    }
+    let rows = statement.fetch_all(database.pool()).await?;
     let cap = match grouping {
         FundingGrouping::Child => budget_summary(database, la, financial_year)
             .await?

@@ -11,7 +11,7 @@ use domain::ids::FundingRequestId;
 use domain::values::Money;
 use projections::funding::{
     BudgetSummary, FundingGrouping, FundingProjector, FundingRequestFilter, FundingTotals,
-    budget_summary, funding_requests, funding_totals,
+    budget_summary, child_funding, funding_requests, funding_totals,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -232,6 +232,52 @@ async fn funding_is_totalled_by_child_school_and_la(env: TestEnv) {
     assert_eq!(
         budget_summary(&env.read, "999", year()).await.unwrap(),
         None
+    );
+
+    // One child's PP+: their requests, oldest first, and the same totals as the by-child row.
+    let by_child = funding_totals(&env.read, "831", year(), FundingGrouping::Child)
+        .await
+        .unwrap();
+    let a_funding = child_funding(&env.read, "831", &child_a.to_string(), year())
+        .await
+        .unwrap();
+    assert_eq!(a_funding.per_child_cap_pence, Some(190_000));
+    assert_eq!(a_funding.totals.as_ref(), by_child.first());
+    assert_eq!(
+        a_funding
+            .requests
+            .iter()
+            .map(|request| (request.status.as_str(), request.requested_pence))
+            .collect::<Vec<_>>(),
+        [("allocated", 50_000), ("rejected", 30_000)]
+    );
+    assert!(
+        a_funding
+            .requests
+            .iter()
+            .all(|request| request.child_id == child_a.to_string())
+    );
+    let c_funding = child_funding(&env.read, "831", &child_c.to_string(), year())
+        .await
+        .unwrap();
+    assert_eq!(c_funding.totals.as_ref(), by_child.get(2));
+    assert_eq!(c_funding.requests.len(), 1);
+    // Another year, or another LA's budget: nothing asked, and no cap without a budget.
+    let next_year = child_funding(
+        &env.read,
+        "831",
+        &child_a.to_string(),
+        domain::funding::FinancialYear::starting_in(2025),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            next_year.totals,
+            next_year.requests.len(),
+            next_year.per_child_cap_pence
+        ),
+        (None, 0, None)
     );
 
     let all = funding_requests(

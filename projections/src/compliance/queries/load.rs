@@ -88,9 +88,14 @@ async fn load(
     if let Some(person) = &filter.social_worker_id {
         condition("c.social_worker_id =", person.clone());
     }
-    if let Some(since) = since {
-        // A number, written into the SQL: both back ends compare it with the BIGINT column.
-        conditions.push(format!("c.last_position > {since}"));
+    if let Some(since) = since.filter(|since| *since > 0) {
+        // A number, written into the SQL: both back ends compare it with the BIGINT column. As
+        // a subquery, so the planner finds the few changed children by the `last_position`
+        // index and then their rows and items by key; written as a plain condition, SQLite
+        // walks every child (and every item) in key order for the ORDER BY and tests each.
+        conditions.push(format!(
+            "c.child_id IN (SELECT child_id FROM {children} WHERE last_position > {since})"
+        ));
     }
     if !filter.include_left_care && only_child.is_none() {
         conditions.push("c.in_care = 1".to_owned());

@@ -5,6 +5,7 @@
 
 use super::queries::types::ChildCompliance;
 use chrono::NaiveDate;
+use domain::calendar::KeyStage;
 use domain::compliance::{DueStatus, StatusCounts};
 use domain::pep::{PepStatus, QaRating};
 use serde::Serialize;
@@ -91,7 +92,8 @@ pub struct CohortSummary {
     pub by_social_worker: BTreeMap<String, GroupSummary>,
 }
 
-/// Summarises judged children.
+/// Summarises judged children. Counts under borrowed keys while it walks the children (a large
+/// cohort is walked on every dashboard request) and copies each key once per group at the end.
 pub fn summarise<'a>(
     children: impl IntoIterator<Item = &'a ChildCompliance>,
     today: NaiveDate,
@@ -112,6 +114,12 @@ pub fn summarise<'a>(
         by_school: BTreeMap::new(),
         by_social_worker: BTreeMap::new(),
     };
+    let mut by_status: BTreeMap<Option<DueStatus>, u64> = BTreeMap::new();
+    let mut by_pep_status: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut by_rating: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut by_key_stage: BTreeMap<Option<KeyStage>, GroupSummary> = BTreeMap::new();
+    let mut by_school: Groups<'a> = BTreeMap::new();
+    let mut by_social_worker: Groups<'a> = BTreeMap::new();
     for child in children {
         summary.children += 1;
         summary.with_in_date_pep += u64::from(child.has_in_date_pep);
@@ -122,34 +130,40 @@ pub fn summarise<'a>(
         totals.upcoming += counts.upcoming;
         totals.due_soon += counts.due_soon;
         totals.overdue += counts.overdue;
-        let status = child.status.map_or("none".to_owned(), status_key);
-        *summary.children_by_status.entry(status).or_default() += 1;
-        *summary
-            .children_by_pep_status
-            .entry(child_pep_status_key(child).to_owned())
+        *by_status.entry(child.status).or_default() += 1;
+        *by_pep_status
+            .entry(child_pep_status_key(child))
             .or_default() += 1;
-        *summary
-            .by_qa_rating
-            .entry(child_qa_rating_key(child).to_owned())
-            .or_default() += 1;
-        let key_stage = child
-            .key_stage
-            .and_then(|key_stage| serde_json::to_value(key_stage).ok())
-            .and_then(|value| value.as_str().map(str::to_owned));
-        add_to_group(&mut summary.by_key_stage, key_stage, None, child);
+        *by_rating.entry(child_qa_rating_key(child)).or_default() += 1;
+        count_in(by_key_stage.entry(child.key_stage).or_default(), child);
         add_to_group(
-            &mut summary.by_school,
-            child.school_urn.clone(),
-            child.school_name.clone(),
+            &mut by_school,
+            child.school_urn.as_deref(),
+            child.school_name.as_deref(),
             child,
         );
         add_to_group(
-            &mut summary.by_social_worker,
-            child.social_worker_id.clone(),
-            child.social_worker_name.clone(),
+            &mut by_social_worker,
+            child.social_worker_id.as_deref(),
+            child.social_worker_name.as_deref(),
             child,
         );
     }
+    summary.children_by_status = by_status
+        .into_iter()
+        .map(|(status, count)| (status.map_or("none".to_owned(), status_key), count))
+        .collect();
+    summary.children_by_pep_status = owned_keys(by_pep_status);
+    summary.by_qa_rating = owned_keys(by_rating);
+    summary.by_key_stage = by_key_stage
+        .into_iter()
+        .map(|(key_stage, group)| {
+            let key = key_stage.and_then(key_stage_key);
+            (key.unwrap_or_else(|| NOT_RECORDED.to_owned()), group)
+        })
+        .collect();
+    summary.by_school = owned_groups(by_school);
+    summary.by_social_worker = owned_groups(by_social_worker);
     let totals = summary.obligations_by_status;
     summary.obligations_met_on_time = totals.on_time as u64;
     summary.obligations_decided = (totals.on_time + totals.met_late + totals.overdue) as u64;
@@ -168,18 +182,47 @@ pub fn summarise<'a>(
     summary
 }
 
-fn add_to_group(
-    groups: &mut BTreeMap<String, GroupSummary>,
-    key: Option<String>,
-    name: Option<String>,
+/// Groups being counted: by borrowed key, with a borrowed name.
+type Groups<'a> = BTreeMap<&'a str, (Option<&'a str>, GroupSummary)>;
+
+/// The wire name of a key stage (`ks2`), as its serialisation writes it.
+fn key_stage_key(key_stage: KeyStage) -> Option<String> {
+    serde_json::to_value(key_stage)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+}
+
+fn owned_keys(counts: BTreeMap<&str, u64>) -> BTreeMap<String, u64> {
+    counts
+        .into_iter()
+        .map(|(key, count)| (key.to_owned(), count))
+        .collect()
+}
+
+fn owned_groups(groups: Groups<'_>) -> BTreeMap<String, GroupSummary> {
+    groups
+        .into_iter()
+        .map(|(key, (name, mut group))| {
+            group.name = name.map(str::to_owned);
+            (key.to_owned(), group)
+        })
+        .collect()
+}
+
+fn add_to_group<'a>(
+    groups: &mut Groups<'a>,
+    key: Option<&'a str>,
+    name: Option<&'a str>,
     child: &ChildCompliance,
 ) {
-    let group = groups
-        .entry(key.unwrap_or_else(|| NOT_RECORDED.to_owned()))
-        .or_default();
-    if group.name.is_none() {
-        group.name = name;
+    let (group_name, group) = groups.entry(key.unwrap_or(NOT_RECORDED)).or_default();
+    if group_name.is_none() {
+        *group_name = name;
     }
+    count_in(group, child);
+}
+
+fn count_in(group: &mut GroupSummary, child: &ChildCompliance) {
     group.children += 1;
     group.with_in_date_pep += u64::from(child.has_in_date_pep);
     group.overdue += u64::from(child.counts.overdue > 0);
