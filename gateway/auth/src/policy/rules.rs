@@ -220,6 +220,7 @@ pub const RULES: &[Rule] = &[
             ("GET", "/api/v1/children/{child_id}"),
             ("GET", "/api/v1/children/{child_id}/timeline"),
             ("GET", "/api/v1/children/{child_id}/peps"),
+            ("GET", "/api/v1/children/{child_id}/funding"),
             ("GET", "/api/v1/peps/{pep_id}"),
             ("GET", "/api/v1/peps/{pep_id}/attachments"),
             ("GET", "/api/v1/peps/{pep_id}/attachments/{attachment_id}"),

@@ -17,6 +17,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod child_funding;
 pub mod children;
 pub mod cohort;
 pub(crate) mod position;
@@ -38,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(children::child))
         .routes(routes!(timeline::timeline))
         .routes(routes!(children::child_peps))
+        .routes(routes!(child_funding::child_pp_plus))
         .routes(routes!(children::pep))
         .routes(routes!(attachments::list_attachments))
         .routes(routes!(attachments::download_attachment))

@@ -9,6 +9,7 @@ mod access_log;
 mod attachments;
 mod auth_matrix;
 mod bad_input;
+mod child_funding;
 mod cohort_access_log;
 mod compliance_summary;
 mod fixtures;

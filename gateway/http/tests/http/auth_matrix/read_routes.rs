@@ -68,6 +68,15 @@ pub(super) fn read_routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            template: "/api/v1/children/{child_id}/funding",
+            allowed: READERS,
+            la_wide: LA_WIDE_READERS,
+            shared: READERS,
+            target: Target::Child,
+            request: |case| (child_path(case, "/funding"), None),
+        },
+        Route {
+            method: Method::GET,
             template: "/api/v1/peps/{pep_id}",
             allowed: READERS,
             la_wide: LA_WIDE_READERS,

@@ -14,7 +14,7 @@ use serde_json::json;
 use std::time::Duration;
 use tests::browser::{Browser, screenshots_directory};
 
-const LA: &str = "831";
+pub(super) const LA: &str = "831";
 
 /// Checks a page as every page is checked, and photographs it.
 async fn check_page(browser: &Browser, name: &str) {
@@ -188,6 +188,9 @@ async fn people_of_every_role_use_the_pages_in_a_real_browser() {
     browser.click_link_to("/children/").await;
     assert!(browser.text().await.contains("Due dates"));
     check_page(&browser, "child").await;
+
+    // A child with PP+ this year: the page shows each request and the totals the API gives.
+    super::pp_plus::the_child_page_shows_the_years_pp_plus(&browser, &service, &base).await;
 
     // A child arrives on the inbound feed with the IRO assigned, then changes placement.
     let integration = token_for("integration", "lcs", LA);

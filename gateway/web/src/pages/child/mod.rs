@@ -2,7 +2,7 @@
 //! legal status, SEN, the people around them), every due date with the rule and the events that
 //! set it, attendance, exclusions and attainment as the schools reported them, the current PEP
 //! read-only (sections with owner and state, targets, actions, meetings), whether PP+ is linked
-//! to it, earlier PEPs, the data-quality flags the social care system owns, and the education
+//! to it and the year's PP+ requests with their decisions and impact, earlier PEPs, the data-quality flags the social care system owns, and the education
 //! timeline, filterable by kind and date and paginated.
 //!
 //! Authorised and access-logged exactly as `GET /api/v1/children/{id}`: a child outside the
@@ -26,11 +26,13 @@ use serde::Deserialize;
 mod about;
 mod education;
 mod pep;
+mod pp_plus;
 mod words;
 
 use about::Row;
 use education::{AttainmentRow, AttendanceRow, ExclusionRow};
 use pep::{EarlierPep, PepView, earlier_pep, pep_view};
+use pp_plus::PpPlus;
 pub use words::category_name;
 use words::flag_words;
 
@@ -89,6 +91,7 @@ struct ChildPage {
     attainment: Vec<AttainmentRow>,
     current: Option<PepView>,
     pp_plus: String,
+    pp_plus_year: PpPlus,
     pp_plus_href: String,
     earlier: Vec<EarlierPep>,
     entries: Vec<EntryRow>,
@@ -255,6 +258,20 @@ pub async fn page(
         None => "Not known yet: this child's compliance is still being worked out.",
     }
     .to_owned();
+    // The year's PP+ in the child's own LA's budget, as the API's per-child funding read.
+    let child_la = child
+        .registration
+        .as_ref()
+        .map(|registration| registration.la.as_str().to_owned())
+        .unwrap_or_default();
+    let funding = projections::funding::child_funding(
+        side.database(),
+        &child_la,
+        &child_id.to_string(),
+        domain::funding::FinancialYear::containing(today),
+    )
+    .await
+    .map_err(|error| PageError::internal(error.to_string(), request_id))?;
 
     let kinds = std::iter::once(KindChoice {
         value: String::new(),
@@ -281,6 +298,7 @@ pub async fn page(
         attainment: education.attainment,
         current,
         pp_plus,
+        pp_plus_year: pp_plus::pp_plus(&funding),
         pp_plus_href: format!("/children/{child_id}?kind=funding#timeline"),
         earlier,
         entries,
