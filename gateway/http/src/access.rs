@@ -217,6 +217,15 @@ pub async fn authorize_pep_read(
     Ok(header)
 }
 
+/// The LA responsible for `child` (the placing LA, also when another LA reads a shared record);
+/// `None` for a child never registered.
+pub fn responsible_la(child: &ChildState) -> Option<&str> {
+    child
+        .registration
+        .as_ref()
+        .map(|registration| registration.la.as_str())
+}
+
 /// Writes an authorised read of `child` to the access log; the read is refused if it cannot be.
 pub async fn log_child_read(
     state: &AppState,
@@ -226,11 +235,7 @@ pub async fn log_child_read(
     what: &str,
     request_id: Uuid,
 ) -> Result<(), ApiError> {
-    let child_la = child
-        .registration
-        .as_ref()
-        .map(|registration| registration.la.as_str().to_owned())
-        .unwrap_or_default();
+    let child_la = responsible_la(child).unwrap_or_default().to_owned();
     state
         .records()
         .log_access(&AccessLogEntry {

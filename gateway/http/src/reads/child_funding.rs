@@ -69,10 +69,8 @@ pub async fn child_pp_plus(
     .await?;
     // A request is always made in the child's own LA's budget, also when another LA reads a
     // shared record.
-    let la = child
-        .registration
-        .as_ref()
-        .map(|registration| registration.la.as_str().to_owned())
+    let la = access::responsible_la(&child)
+        .map(str::to_owned)
         .ok_or_else(|| ApiError::not_found(format!("child {child_id} was not found")))?;
     let side = read_side(side)?;
     let position = side.wait_for("funding", params.min_position).await?;

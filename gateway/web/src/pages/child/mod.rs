@@ -259,14 +259,10 @@ pub async fn page(
     }
     .to_owned();
     // The year's PP+ in the child's own LA's budget, as the API's per-child funding read.
-    let child_la = child
-        .registration
-        .as_ref()
-        .map(|registration| registration.la.as_str().to_owned())
-        .unwrap_or_default();
+    let child_la = pep_http::access::responsible_la(&child).unwrap_or_default();
     let funding = projections::funding::child_funding(
         side.database(),
-        &child_la,
+        child_la,
         &child_id.to_string(),
         domain::funding::FinancialYear::containing(today),
     )
