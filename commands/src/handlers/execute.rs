@@ -10,8 +10,11 @@ use chrono::{DateTime, NaiveTime, Utc};
 use domain::DomainError;
 use domain::child::{ChildCommand, ChildDecider};
 use domain::event::{Decider, DomainEvent};
-use domain::funding::{FinancialYear, FundingCommand, FundingDecider, budget_stream_id};
+use domain::funding::{
+    FinancialYear, FundingCommand, FundingDecider, FundingPolicy, budget_stream_id,
+};
 use domain::ids::ChildId;
+use domain::policy::LaPolicy;
 use domain::values::LaCode;
 use std::future::Future;
 use std::pin::Pin;
@@ -28,6 +31,9 @@ pub struct CommandHandler {
     pub(super) store: Arc<dyn EventStore>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) ids: Arc<dyn IdSource>,
+    /// The LA policy's PP+ rules, put into every request and allocation so they never come
+    /// from the caller ([`CommandHandler::with_policy`]; the statutory defaults otherwise).
+    pub(super) funding_policy: FundingPolicy,
     /// How many times a command is decided at most before a conflict is returned. Every round
     /// of a race has a winner, so N writers contending for one stream all land within N
     /// attempts; real contention on one child is a handful of people at once.
@@ -59,8 +65,20 @@ impl CommandHandler {
             store,
             clock,
             ids,
+            funding_policy: default_funding_policy(),
             max_attempts: 10,
         }
+    }
+
+    /// Decides PP+ requests and allocations under `policy`'s rules.
+    pub fn with_policy(mut self, policy: &LaPolicy) -> Self {
+        self.funding_policy = FundingPolicy::from_rule(&policy.name, &policy.pupil_premium_plus);
+        self
+    }
+
+    /// The PP+ rules requests and allocations are decided under.
+    pub fn funding_policy(&self) -> &FundingPolicy {
+        &self.funding_policy
     }
 
     /// The store this handler writes to.
@@ -253,8 +271,9 @@ impl CommandHandler {
         .await
     }
 
-    /// Runs a command on an LA's PP+ budget for a financial year. Requests go through
-    /// [`CommandHandler::request_funding`], which reads the PEP first.
+    /// Runs a command on an LA's PP+ budget for a financial year. Requests and allocations go
+    /// through [`CommandHandler::request_funding`] and [`CommandHandler::allocate_funding`],
+    /// which read the PEP first and add the policy's rules.
     pub async fn funding(
         &self,
         la: &LaCode,
@@ -279,6 +298,11 @@ impl CommandHandler {
         })
         .await
     }
+}
+
+fn default_funding_policy() -> FundingPolicy {
+    let policy = LaPolicy::default();
+    FundingPolicy::from_rule(&policy.name, &policy.pupil_premium_plus)
 }
 
 fn expected_number(expected: ExpectedVersion) -> u64 {

@@ -21,4 +21,4 @@ mod pep_lifecycle;
 
 pub use context::{CommandContext, CommandOutcome, HandleError};
 pub use execute::CommandHandler;
-pub use pep_lifecycle::FundingRequest;
+pub use pep_lifecycle::{FundingAllocation, FundingRequest};

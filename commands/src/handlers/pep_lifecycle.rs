@@ -17,6 +17,17 @@ use domain::ids::{ChildId, FundingRequestId, PepId, TargetId};
 use domain::pep::{PepCommand, PepDecider, PepEvent, PepKind, PepTrigger};
 use domain::values::{LaCode, Money, SchoolUrn};
 
+/// A PP+ allocation as the Virtual School makes it; the handler adds what the PEP says now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundingAllocation {
+    /// The request.
+    pub request_id: FundingRequestId,
+    /// Amount allocated.
+    pub amount: Money,
+    /// Date allocated.
+    pub allocated_on: NaiveDate,
+}
+
 /// A PP+ request as a school makes it; the handler adds what the PEP says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRequest {
@@ -192,12 +203,8 @@ impl CommandHandler {
                 let command = FundingCommand::Request {
                     request_id: request.request_id,
                     child_id: header.child_id,
-                    pep: PepSnapshot {
-                        pep_id: request.pep_id,
-                        child_id: header.child_id,
-                        status: pep.state.status(),
-                        target_ids: pep.state.own_target_ids(),
-                    },
+                    pep: snapshot(request.pep_id, header.child_id, &pep.state),
+                    policy: self.funding_policy.clone(),
                     school_urn: request.school_urn.clone(),
                     target_ids: request.target_ids.clone(),
                     amount: request.amount,
@@ -222,5 +229,71 @@ impl CommandHandler {
             })
         })
         .await
+    }
+
+    /// Allocates money to a request. The PEP the request was made against is read as it stands
+    /// now (a PEP returned or rated red since the request releases nothing) and its version is
+    /// asserted by the append.
+    pub async fn allocate_funding(
+        &self,
+        la: &LaCode,
+        financial_year: FinancialYear,
+        allocation: FundingAllocation,
+        context: &CommandContext,
+    ) -> Result<CommandOutcome, HandleError> {
+        let budget_stream = &budget_stream_id(la, financial_year);
+        let allocation = &allocation;
+        self.execute(context, move || {
+            Box::pin(async move {
+                let budget = self.load::<FundingDecider>(budget_stream).await?;
+                Self::check_expected(context, budget_stream, budget.version)?;
+                let Some(request) = budget.state.requests.get(&allocation.request_id) else {
+                    return Err(
+                        DomainError::from(domain::funding::FundingError::UnknownRequest(
+                            allocation.request_id,
+                        ))
+                        .into(),
+                    );
+                };
+                let pep_stream = request.pep_id.stream_id();
+                let pep = self.load::<PepDecider>(&pep_stream).await?;
+                let command = FundingCommand::Allocate {
+                    request_id: allocation.request_id,
+                    amount: allocation.amount,
+                    allocated_on: allocation.allocated_on,
+                    pep: snapshot(request.pep_id, request.child_id, &pep.state),
+                    policy: self.funding_policy.clone(),
+                };
+                let events =
+                    FundingDecider::decide(&budget.state, command).map_err(DomainError::from)?;
+                Ok(vec![
+                    StreamAppend {
+                        stream_id: budget_stream.clone(),
+                        expected: budget.expected(),
+                        events: self.envelopes(&events, la, context),
+                    },
+                    StreamAppend {
+                        stream_id: pep_stream,
+                        expected: ExpectedVersion::Exactly(pep.version),
+                        events: Vec::new(),
+                    },
+                ])
+            })
+        })
+        .await
+    }
+}
+
+/// What a funding decision needs to know about a PEP as it stands.
+fn snapshot(pep_id: PepId, child_id: ChildId, pep: &domain::pep::PepState) -> PepSnapshot {
+    PepSnapshot {
+        pep_id,
+        child_id: pep
+            .header
+            .as_ref()
+            .map_or(child_id, |header| header.child_id),
+        status: pep.status(),
+        rating: pep.rating,
+        target_ids: pep.own_target_ids(),
     }
 }

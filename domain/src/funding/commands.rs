@@ -1,6 +1,6 @@
 //! What the Virtual School and schools ask of a PP+ budget.
 
-use super::types::{FinancialYear, PepSnapshot, ReleaseCondition};
+use super::types::{FinancialYear, FundingPolicy, PepSnapshot, ReleaseCondition};
 use crate::ids::{ChildId, FundingRequestId, TargetId};
 use crate::values::{LaCode, Money, SchoolUrn};
 use chrono::NaiveDate;
@@ -43,6 +43,8 @@ pub enum FundingCommand {
         intended_outcome: String,
         /// Date.
         requested_on: NaiveDate,
+        /// The LA policy's rules for the year, as the handler read them.
+        policy: FundingPolicy,
     },
     /// Allocate money to a request.
     Allocate {
@@ -52,6 +54,21 @@ pub enum FundingCommand {
         amount: Money,
         /// Date.
         allocated_on: NaiveDate,
+        /// The PEP the request was made against, as it stands now.
+        pep: PepSnapshot,
+        /// The LA policy's rules for the year, as the handler read them.
+        policy: FundingPolicy,
+    },
+    /// Record that an instalment of an allocation was paid to the school.
+    RecordPayment {
+        /// The request.
+        request_id: FundingRequestId,
+        /// Which instalment (1, 2 or 3).
+        instalment: u8,
+        /// Date paid.
+        paid_on: NaiveDate,
+        /// The finance system's payment or remittance reference.
+        reference: String,
     },
     /// Turn a request down.
     Reject {

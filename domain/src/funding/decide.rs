@@ -4,9 +4,9 @@
 use super::commands::FundingCommand;
 use super::events::FundingEvent;
 use super::state::{FundingState, RequestStatus};
-use super::types::{FinancialYear, ReleaseCondition};
-use crate::ids::{FundingRequestId, PepId, TargetId};
-use crate::pep::PepStatus;
+use super::types::{FinancialYear, FundingPolicy, PepSnapshot, ReleaseCondition};
+use crate::ids::{ChildId, FundingRequestId, PepId, TargetId};
+use crate::pep::{PepStatus, QaRating};
 use crate::values::{LaCode, Money};
 use thiserror::Error;
 
@@ -56,6 +56,27 @@ pub enum FundingError {
         status: PepStatus,
         /// What the LA requires.
         required: ReleaseCondition,
+    },
+    /// The PEP was rated red by quality assurance: no money is released on it.
+    #[error(
+        "the PEP was rated red when it was quality assured; PP+ is never released on a PEP rated red"
+    )]
+    PepRatedRed(PepId),
+    /// A payment of an instalment the allocation does not have.
+    #[error("request {request_id} has no instalment {instalment}")]
+    UnknownInstalment {
+        /// The request.
+        request_id: FundingRequestId,
+        /// The instalment asked for.
+        instalment: u8,
+    },
+    /// An instalment paid twice.
+    #[error("instalment {instalment} of request {request_id} has already been paid")]
+    AlreadyPaid {
+        /// The request.
+        request_id: FundingRequestId,
+        /// The instalment.
+        instalment: u8,
     },
     /// A request linked to no target.
     #[error("a PP+ request must be linked to at least one target of the PEP")]
@@ -175,6 +196,7 @@ pub fn decide(
             purpose,
             intended_outcome,
             requested_on,
+            policy,
         } => {
             if state.requests.contains_key(&request_id) {
                 return Err(FundingError::DuplicateRequest(request_id));
@@ -183,12 +205,7 @@ pub fn decide(
             if pep.child_id != child_id {
                 return Err(FundingError::PepNotForChild(pep.pep_id));
             }
-            if !rules.release_condition.is_met_by(pep.status) {
-                return Err(FundingError::PepNotEligible {
-                    status: pep.status,
-                    required: rules.release_condition,
-                });
-            }
+            check_release(&pep, &policy)?;
             if target_ids.is_empty() {
                 return Err(FundingError::NoTargetsLinked);
             }
@@ -200,16 +217,8 @@ pub fn decide(
             }
             require_text(&purpose, "purpose")?;
             require_text(&intended_outcome, "intended_outcome")?;
-            if rules.impact_required_before_further_funding
-                && let Some((earlier, _)) = state.requests.iter().find(|(_, request)| {
-                    request.child_id == child_id
-                        && matches!(request.status, RequestStatus::Allocated(_))
-                        && !request.impact_recorded
-                })
-            {
-                return Err(FundingError::ImpactNotRecorded(*earlier));
-            }
-            check_cap(state, rules.per_child_cap, child_id, amount)?;
+            check_impact(state, &policy, child_id)?;
+            check_cap(state, policy.per_child_cap, child_id, amount)?;
             Ok(vec![FundingEvent::Requested {
                 request_id,
                 child_id,
@@ -226,6 +235,8 @@ pub fn decide(
             request_id,
             amount,
             allocated_on,
+            pep,
+            policy,
         } => {
             let request = state
                 .requests
@@ -241,7 +252,12 @@ pub fn decide(
                     requested: request.requested,
                 });
             }
-            check_cap(state, rules.per_child_cap, request.child_id, amount)?;
+            if pep.pep_id != request.pep_id {
+                return Err(FundingError::PepNotForChild(pep.pep_id));
+            }
+            check_release(&pep, &policy)?;
+            check_impact(state, &policy, request.child_id)?;
+            check_cap(state, policy.per_child_cap, request.child_id, amount)?;
             let remaining = rules
                 .budget
                 .checked_sub(state.total_allocated())
@@ -256,6 +272,13 @@ pub fn decide(
                 request_id,
                 amount,
                 allocated_on,
+                instalments: super::instalments::schedule(
+                    amount,
+                    allocated_on,
+                    rules.financial_year,
+                    policy.termly_instalments,
+                ),
+                policy_name: Some(policy.policy_name),
             }])
         }
         FundingCommand::Reject {
@@ -275,6 +298,44 @@ pub fn decide(
                 request_id,
                 reason,
                 rejected_on,
+            }])
+        }
+        FundingCommand::RecordPayment {
+            request_id,
+            instalment,
+            paid_on,
+            reference,
+        } => {
+            let request = state
+                .requests
+                .get(&request_id)
+                .ok_or(FundingError::UnknownRequest(request_id))?;
+            if !matches!(request.status, RequestStatus::Allocated(_)) {
+                return Err(FundingError::NotAllocated(request_id));
+            }
+            let payment = request
+                .payments
+                .iter()
+                .find(|payment| payment.instalment.number == instalment)
+                .ok_or(FundingError::UnknownInstalment {
+                    request_id,
+                    instalment,
+                })?;
+            if payment.paid_on.is_some() {
+                return Err(FundingError::AlreadyPaid {
+                    request_id,
+                    instalment,
+                });
+            }
+            require_text(&reference, "reference")?;
+            Ok(vec![FundingEvent::Paid {
+                request_id,
+                instalment,
+                term: payment.instalment.term,
+                year: payment.instalment.year,
+                amount: payment.instalment.amount,
+                paid_on,
+                reference,
             }])
         }
         FundingCommand::RecordImpact {
@@ -302,10 +363,45 @@ pub fn decide(
     }
 }
 
+/// Money is released only on a PEP far enough through its workflow, and never on one whose
+/// latest quality-assurance rating is red.
+fn check_release(pep: &PepSnapshot, policy: &FundingPolicy) -> Result<(), FundingError> {
+    if pep.rating == Some(QaRating::Red) {
+        return Err(FundingError::PepRatedRed(pep.pep_id));
+    }
+    if !policy.release_condition.is_met_by(pep.status) {
+        return Err(FundingError::PepNotEligible {
+            status: pep.status,
+            required: policy.release_condition,
+        });
+    }
+    Ok(())
+}
+
+/// Where the policy says so, a child's earlier allocations need their impact recorded before
+/// more money is asked for or allocated.
+fn check_impact(
+    state: &FundingState,
+    policy: &FundingPolicy,
+    child_id: ChildId,
+) -> Result<(), FundingError> {
+    if !policy.impact_required_before_further_funding {
+        return Ok(());
+    }
+    match state.requests.iter().find(|(_, request)| {
+        request.child_id == child_id
+            && matches!(request.status, RequestStatus::Allocated(_))
+            && !request.impact_recorded
+    }) {
+        Some((earlier, _)) => Err(FundingError::ImpactNotRecorded(*earlier)),
+        None => Ok(()),
+    }
+}
+
 fn check_cap(
     state: &FundingState,
     cap: Money,
-    child_id: crate::ids::ChildId,
+    child_id: ChildId,
     amount: Money,
 ) -> Result<(), FundingError> {
     let allocated = state.allocated_to(child_id);

@@ -2,7 +2,9 @@
 //! every request of the year in one stream makes "within the cap and the budget" a single
 //! invariant checked in one place.
 
+use super::instalments::Instalment;
 use super::types::{FinancialYear, ReleaseCondition};
+use crate::calendar::TermName;
 use crate::event::DomainEvent;
 use crate::ids::{ChildId, FundingRequestId, PepId, TargetId};
 use crate::values::{LaCode, Money, SchoolUrn};
@@ -60,6 +62,13 @@ pub enum FundingEvent {
         amount: Money,
         /// Date allocated.
         allocated_on: NaiveDate,
+        /// How it is to be paid, term by term (empty on allocations recorded before payments
+        /// were: those are paid in one amount).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        instalments: Vec<Instalment>,
+        /// The LA policy whose rules the allocation was decided under.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        policy_name: Option<String>,
     },
     /// The Virtual School turned a request down.
     #[serde(rename = "PupilPremiumPlusRejected")]
@@ -70,6 +79,24 @@ pub enum FundingEvent {
         reason: String,
         /// Date rejected.
         rejected_on: NaiveDate,
+    },
+    /// An instalment was paid to the school.
+    #[serde(rename = "PupilPremiumPlusPaid")]
+    Paid {
+        /// The request.
+        request_id: FundingRequestId,
+        /// Which instalment.
+        instalment: u8,
+        /// Its term.
+        term: TermName,
+        /// The calendar year of that term.
+        year: i32,
+        /// Amount paid.
+        amount: Money,
+        /// Date paid.
+        paid_on: NaiveDate,
+        /// The finance system's reference.
+        reference: String,
     },
     /// What the money achieved.
     #[serde(rename = "PupilPremiumPlusImpactRecorded")]
@@ -91,6 +118,7 @@ impl FundingEvent {
         "PupilPremiumPlusAllocated",
         "PupilPremiumPlusRejected",
         "PupilPremiumPlusImpactRecorded",
+        "PupilPremiumPlusPaid",
     ];
 }
 
@@ -105,6 +133,7 @@ impl DomainEvent for FundingEvent {
             FundingEvent::Allocated { .. } => "PupilPremiumPlusAllocated",
             FundingEvent::Rejected { .. } => "PupilPremiumPlusRejected",
             FundingEvent::ImpactRecorded { .. } => "PupilPremiumPlusImpactRecorded",
+            FundingEvent::Paid { .. } => "PupilPremiumPlusPaid",
         }
     }
 
@@ -115,6 +144,7 @@ impl DomainEvent for FundingEvent {
             FundingEvent::Allocated { allocated_on, .. } => Some(*allocated_on),
             FundingEvent::Rejected { rejected_on, .. } => Some(*rejected_on),
             FundingEvent::ImpactRecorded { recorded_on, .. } => Some(*recorded_on),
+            FundingEvent::Paid { paid_on, .. } => Some(*paid_on),
         }
     }
 }

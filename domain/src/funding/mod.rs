@@ -4,6 +4,7 @@
 mod commands;
 mod decide;
 mod events;
+mod instalments;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -12,8 +13,9 @@ mod types;
 pub use commands::FundingCommand;
 pub use decide::{FundingError, decide};
 pub use events::FundingEvent;
-pub use state::{BudgetRules, FundingState, RequestState, RequestStatus};
-pub use types::{FinancialYear, PepSnapshot, ReleaseCondition, budget_stream_id};
+pub use instalments::{Instalment, schedule};
+pub use state::{BudgetRules, FundingState, PaymentState, RequestState, RequestStatus};
+pub use types::{FinancialYear, FundingPolicy, PepSnapshot, ReleaseCondition, budget_stream_id};
 
 /// The PP+ budget as a [`crate::event::Decider`].
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,7 @@
 //! A PP+ budget folded from its events, with the running totals the rules check.
 
 use super::events::FundingEvent;
+use super::instalments::Instalment;
 use super::types::{FinancialYear, ReleaseCondition};
 use crate::ids::{ChildId, FundingRequestId, PepId};
 use crate::values::{LaCode, Money};
@@ -34,6 +35,15 @@ pub enum RequestStatus {
     Rejected,
 }
 
+/// One instalment of an allocation and whether it has been paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentState {
+    /// The instalment as scheduled.
+    pub instalment: Instalment,
+    /// Set when paid: the date.
+    pub paid_on: Option<chrono::NaiveDate>,
+}
+
 /// One request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestState {
@@ -47,6 +57,8 @@ pub struct RequestState {
     pub status: RequestStatus,
     /// Whether impact has been recorded.
     pub impact_recorded: bool,
+    /// The allocation's instalments, once allocated.
+    pub payments: Vec<PaymentState>,
 }
 
 /// A PP+ budget for one LA and year.
@@ -67,6 +79,19 @@ impl FundingState {
     /// Money allocated to one child.
     pub fn allocated_to(&self, child_id: ChildId) -> Money {
         self.allocated_where(|request| request.child_id == child_id)
+    }
+
+    /// Money paid out across all children.
+    pub fn total_paid(&self) -> Money {
+        self.requests
+            .values()
+            .flat_map(|request| &request.payments)
+            .filter(|payment| payment.paid_on.is_some())
+            .fold(Money::ZERO, |total, payment| {
+                total
+                    .checked_add(payment.instalment.amount)
+                    .unwrap_or(total)
+            })
     }
 
     fn allocated_where(&self, include: impl Fn(&RequestState) -> bool) -> Money {
@@ -118,14 +143,49 @@ impl FundingState {
                         requested: *amount,
                         status: RequestStatus::Pending,
                         impact_recorded: false,
+                        payments: Vec::new(),
                     },
                 );
             }
             FundingEvent::Allocated {
-                request_id, amount, ..
+                request_id,
+                amount,
+                allocated_on,
+                instalments,
+                ..
             } => {
+                let financial_year = self.rules.as_ref().map(|rules| rules.financial_year);
                 if let Some(request) = self.requests.get_mut(request_id) {
                     request.status = RequestStatus::Allocated(*amount);
+                    // An allocation recorded before instalments were is one payment.
+                    let instalments = match (instalments.is_empty(), financial_year) {
+                        (true, Some(year)) => {
+                            super::instalments::schedule(*amount, *allocated_on, year, 1)
+                        }
+                        _ => instalments.clone(),
+                    };
+                    request.payments = instalments
+                        .into_iter()
+                        .map(|instalment| PaymentState {
+                            instalment,
+                            paid_on: None,
+                        })
+                        .collect();
+                }
+            }
+            FundingEvent::Paid {
+                request_id,
+                instalment,
+                paid_on,
+                ..
+            } => {
+                if let Some(payment) = self.requests.get_mut(request_id).and_then(|request| {
+                    request
+                        .payments
+                        .iter_mut()
+                        .find(|payment| payment.instalment.number == *instalment)
+                }) {
+                    payment.paid_on = Some(*paid_on);
                 }
             }
             FundingEvent::Rejected { request_id, .. } => {

@@ -1,8 +1,9 @@
 //! Given/when/then scenarios for every PP+ command and every way it can be refused.
 
 use super::*;
+use crate::calendar::TermName;
 use crate::ids::{ChildId, FundingRequestId, PepId, TargetId};
-use crate::pep::PepStatus;
+use crate::pep::{PepStatus, QaRating};
 use crate::testing::given;
 use crate::values::{LaCode, Money, SchoolUrn};
 use chrono::NaiveDate;
@@ -56,8 +57,31 @@ fn snapshot(child_n: u128, status: PepStatus) -> PepSnapshot {
         pep_id: pep_of(child_n),
         child_id: child(child_n),
         status,
+        rating: Some(QaRating::Green),
         target_ids: vec![target(1), target(2)],
     }
+}
+
+/// The LA policy's rules: a £1,900 cap, money on a quality-assured PEP, three instalments.
+fn policy(impact_required: bool) -> FundingPolicy {
+    FundingPolicy {
+        policy_name: "Demoshire 2024".to_owned(),
+        per_child_cap: pounds(1_900),
+        release_condition: ReleaseCondition::QualityAssured,
+        impact_required_before_further_funding: impact_required,
+        termly_instalments: 3,
+    }
+}
+
+/// `command` decided under `rules` instead of [`policy`]`(false)`.
+fn under(rules: FundingPolicy, mut command: FundingCommand) -> FundingCommand {
+    match &mut command {
+        FundingCommand::Request { policy, .. } | FundingCommand::Allocate { policy, .. } => {
+            *policy = rules;
+        }
+        _ => {}
+    }
+    command
 }
 
 fn request(n: u128, child_n: u128, amount: i64) -> FundingCommand {
@@ -71,6 +95,7 @@ fn request(n: u128, child_n: u128, amount: i64) -> FundingCommand {
         purpose: "one-to-one maths tuition, 20 sessions".to_owned(),
         intended_outcome: "times-table fluency target met".to_owned(),
         requested_on: date(2024, 10, 1),
+        policy: policy(false),
     }
 }
 
@@ -93,14 +118,23 @@ fn allocated(n: u128, amount: i64) -> FundingEvent {
         request_id: request_id(n),
         amount: pounds(amount),
         allocated_on: date(2024, 10, 8),
+        instalments: schedule(pounds(amount), date(2024, 10, 8), year(), 3),
+        policy_name: Some("Demoshire 2024".to_owned()),
     }
 }
 
+/// Allocation on request `n` of child `n` (as the request helpers pair them).
 fn allocate(n: u128, amount: i64) -> FundingCommand {
+    allocate_for(n, 1, amount)
+}
+
+fn allocate_for(n: u128, child_n: u128, amount: i64) -> FundingCommand {
     FundingCommand::Allocate {
         request_id: request_id(n),
         amount: pounds(amount),
         allocated_on: date(2024, 10, 8),
+        pep: snapshot(child_n, PepStatus::QualityAssured),
+        policy: policy(false),
     }
 }
 
@@ -282,7 +316,7 @@ fn allocations_stay_within_the_las_budget() {
         allocated(1, 1_500),
         requested(2, 2, 800),
     ])
-    .when(allocate(2, 800))
+    .when(allocate_for(2, 2, 800))
     .then_error(FundingError::BudgetExceeded {
         remaining: pounds(500),
         requested: pounds(800),
@@ -370,17 +404,27 @@ fn impact_is_recorded_once_against_an_allocation() {
 #[test]
 fn where_the_la_requires_it_impact_comes_before_further_funding() {
     let history = [
-        budget_set(500_000, true),
+        budget_set(500_000, false),
         requested(1, 1, 600),
         allocated(1, 600),
     ];
     given::<FundingDecider>(history.clone())
-        .when(request(2, 1, 300))
+        .when(under(policy(true), request(2, 1, 300)))
         .then_error(FundingError::ImpactNotRecorded(request_id(1)));
+    // The rule is the policy's, not the budget's: the budget was set saying "not required".
+    given::<FundingDecider>(history.clone())
+        .when(request(2, 1, 300))
+        .then([requested(2, 1, 300)]);
     // Another child is not held back by this child's missing impact.
     given::<FundingDecider>(history.clone())
-        .when(request(2, 2, 300))
+        .when(under(policy(true), request(2, 2, 300)))
         .then([requested(2, 2, 300)]);
+    // Nor can a request made before the first allocation be allocated without it.
+    let mut pending = history.to_vec();
+    pending.push(requested(2, 1, 300));
+    given::<FundingDecider>(pending)
+        .when(under(policy(true), allocate(2, 300)))
+        .then_error(FundingError::ImpactNotRecorded(request_id(1)));
     let mut with_impact = history.to_vec();
     with_impact.push(FundingEvent::ImpactRecorded {
         request_id: request_id(1),
@@ -388,6 +432,156 @@ fn where_the_la_requires_it_impact_comes_before_further_funding() {
         recorded_on: date(2025, 1, 15),
     });
     given::<FundingDecider>(with_impact)
-        .when(request(2, 1, 300))
+        .when(under(policy(true), request(2, 1, 300)))
         .then([requested(2, 1, 300)]);
+}
+
+#[test]
+fn the_cap_is_the_policys_not_the_one_the_budget_was_set_with() {
+    // The budget was set with a £1,900 cap; the LA's policy now says £1,000.
+    let lower = FundingPolicy {
+        per_child_cap: pounds(1_000),
+        ..policy(false)
+    };
+    given::<FundingDecider>([budget_set(500_000, false)])
+        .when(under(lower.clone(), request(1, 1, 1_200)))
+        .then_error(FundingError::CapExceeded {
+            cap: pounds(1_000),
+            allocated: Money::ZERO,
+            requested: pounds(1_200),
+        });
+    given::<FundingDecider>([budget_set(500_000, false), requested(1, 1, 1_200)])
+        .when(under(lower, allocate(1, 1_200)))
+        .then_error(FundingError::CapExceeded {
+            cap: pounds(1_000),
+            allocated: Money::ZERO,
+            requested: pounds(1_200),
+        });
+}
+
+#[test]
+fn no_money_is_asked_for_or_allocated_on_a_pep_rated_red() {
+    let red = |mut command: FundingCommand| {
+        if let FundingCommand::Request { pep, .. } | FundingCommand::Allocate { pep, .. } =
+            &mut command
+        {
+            pep.rating = Some(QaRating::Red);
+        }
+        command
+    };
+    given::<FundingDecider>([budget_set(500_000, false)])
+        .when(red(request(1, 1, 600)))
+        .then_error(FundingError::PepRatedRed(pep_of(1)));
+    // Rated red after the request was made: the allocation is refused too.
+    given::<FundingDecider>([budget_set(500_000, false), requested(1, 1, 600)])
+        .when(red(allocate(1, 600)))
+        .then_error(FundingError::PepRatedRed(pep_of(1)));
+    // Even where the policy releases money on a submitted PEP.
+    let on_submission = FundingPolicy {
+        release_condition: ReleaseCondition::Submitted,
+        ..policy(false)
+    };
+    given::<FundingDecider>([budget_set(500_000, false)])
+        .when(under(on_submission, red(request(1, 1, 600))))
+        .then_error(FundingError::PepRatedRed(pep_of(1)));
+}
+
+#[test]
+fn the_release_condition_is_checked_again_when_money_is_allocated() {
+    let mut command = allocate(1, 600);
+    if let FundingCommand::Allocate { pep, .. } = &mut command {
+        pep.status = PepStatus::Returned;
+        pep.rating = None;
+    }
+    given::<FundingDecider>([budget_set(500_000, false), requested(1, 1, 600)])
+        .when(command)
+        .then_error(FundingError::PepNotEligible {
+            status: PepStatus::Returned,
+            required: ReleaseCondition::QualityAssured,
+        });
+}
+
+#[test]
+fn an_allocation_is_paid_in_the_policys_instalments_each_once() {
+    let one_payment = FundingPolicy {
+        termly_instalments: 1,
+        ..policy(false)
+    };
+    given::<FundingDecider>([budget_set(500_000, false), requested(1, 1, 600)])
+        .when(under(one_payment, allocate(1, 600)))
+        .then([FundingEvent::Allocated {
+            request_id: request_id(1),
+            amount: pounds(600),
+            allocated_on: date(2024, 10, 8),
+            instalments: vec![Instalment {
+                number: 1,
+                term: TermName::Autumn,
+                year: 2024,
+                due_on: date(2024, 10, 8),
+                amount: pounds(600),
+            }],
+            policy_name: Some("Demoshire 2024".to_owned()),
+        }]);
+    let pay = |instalment: u8| FundingCommand::RecordPayment {
+        request_id: request_id(1),
+        instalment,
+        paid_on: date(2025, 1, 6),
+        reference: "REM-2025-0042".to_owned(),
+    };
+    let paid = FundingEvent::Paid {
+        request_id: request_id(1),
+        instalment: 2,
+        term: TermName::Spring,
+        year: 2025,
+        amount: pounds(300),
+        paid_on: date(2025, 1, 6),
+        reference: "REM-2025-0042".to_owned(),
+    };
+    let history = [
+        budget_set(500_000, false),
+        requested(1, 1, 600),
+        allocated(1, 600),
+    ];
+    given::<FundingDecider>(history.clone())
+        .when(pay(2))
+        .then([paid.clone()]);
+    given::<FundingDecider>(history.clone())
+        .when(pay(3))
+        .then_error(FundingError::UnknownInstalment {
+            request_id: request_id(1),
+            instalment: 3,
+        });
+    let mut twice = history.to_vec();
+    twice.push(paid);
+    given::<FundingDecider>(twice)
+        .when(pay(2))
+        .then_error(FundingError::AlreadyPaid {
+            request_id: request_id(1),
+            instalment: 2,
+        });
+    given::<FundingDecider>([budget_set(500_000, false), requested(1, 1, 600)])
+        .when(pay(1))
+        .then_error(FundingError::NotAllocated(request_id(1)));
+}
+
+#[test]
+fn the_budget_knows_what_is_committed_and_what_is_paid() {
+    let state = [
+        budget_set(500_000, false),
+        requested(1, 1, 600),
+        allocated(1, 600),
+        FundingEvent::Paid {
+            request_id: request_id(1),
+            instalment: 1,
+            term: TermName::Autumn,
+            year: 2024,
+            amount: pounds(300),
+            paid_on: date(2024, 10, 20),
+            reference: "REM-1".to_owned(),
+        },
+    ]
+    .iter()
+    .fold(FundingState::default(), FundingState::evolve);
+    assert_eq!(state.total_allocated(), pounds(600));
+    assert_eq!(state.total_paid(), pounds(300));
 }

@@ -2,7 +2,9 @@
 //! PEP that a funding decision needs.
 
 use crate::ids::{ChildId, PepId, TargetId};
-use crate::pep::PepStatus;
+use crate::pep::{PepStatus, QaRating};
+use crate::policy::{PepReleaseState, PupilPremiumPlusRule};
+use crate::values::Money;
 use serde::{Deserialize, Serialize};
 
 pub use crate::calendar::FinancialYear;
@@ -40,6 +42,47 @@ impl ReleaseCondition {
     }
 }
 
+impl From<PepReleaseState> for ReleaseCondition {
+    fn from(state: PepReleaseState) -> Self {
+        match state {
+            PepReleaseState::Submitted => ReleaseCondition::Submitted,
+            PepReleaseState::QualityAssured => ReleaseCondition::QualityAssured,
+            PepReleaseState::SignedOff => ReleaseCondition::SignedOff,
+        }
+    }
+}
+
+/// The LA policy's PP+ rules as they stand when a request or allocation is decided. The handler
+/// reads them from the LA's policy for the financial year and puts them in the command, so the
+/// cap, the PEP a release needs, the impact rule and the instalments never come from the
+/// caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingPolicy {
+    /// The policy's name, recorded on the events it decided.
+    pub policy_name: String,
+    /// The most one child may be allocated in the year.
+    pub per_child_cap: Money,
+    /// The PEP state money is released on.
+    pub release_condition: ReleaseCondition,
+    /// Whether earlier funding's impact must be recorded before a child gets more.
+    pub impact_required_before_further_funding: bool,
+    /// How many termly instalments an allocation is paid in (1 to 3).
+    pub termly_instalments: u8,
+}
+
+impl FundingPolicy {
+    /// The rules of `rule`, from the policy named `policy_name`.
+    pub fn from_rule(policy_name: &str, rule: &PupilPremiumPlusRule) -> Self {
+        Self {
+            policy_name: policy_name.to_owned(),
+            per_child_cap: Money::from_pence(rule.annual_cap_per_child_pence),
+            release_condition: rule.release_requires.into(),
+            impact_required_before_further_funding: rule.impact_required_before_further_funding,
+            termly_instalments: rule.termly_instalments,
+        }
+    }
+}
+
 /// What the funding decision needs to know about the PEP a request is made against; the
 /// handler reads it from the PEP's stream and puts it in the command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +93,8 @@ pub struct PepSnapshot {
     pub child_id: ChildId,
     /// Its status when the request is made.
     pub status: PepStatus,
+    /// Its latest quality-assurance rating, if it has been rated.
+    pub rating: Option<QaRating>,
     /// The targets set in it.
     pub target_ids: Vec<TargetId>,
 }

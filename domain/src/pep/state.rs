@@ -115,6 +115,8 @@ pub struct PepState {
     pub workflow: Workflow,
     /// Times submitted.
     pub submissions: u32,
+    /// The latest quality-assurance rating (kept after sign-off).
+    pub rating: Option<QaRating>,
     /// Number of content changes (drafts, meetings, views, targets, actions).
     pub content_changes: u32,
 }
@@ -312,6 +314,7 @@ impl PepState {
             }
             PepEvent::ReturnedForImprovement { .. } => self.workflow = Workflow::Returned,
             PepEvent::QualityAssured { rating, .. } => {
+                self.rating = Some(*rating);
                 self.workflow = Workflow::QualityAssured(*rating);
             }
             PepEvent::SignedOff { .. } => self.workflow = Workflow::SignedOff,

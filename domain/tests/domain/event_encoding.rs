@@ -97,6 +97,25 @@ fn the_stored_shape_of_sharing_events_is_stable() {
 }
 
 #[test]
+fn an_allocation_stores_its_instalments_and_the_policy_it_was_decided_under() {
+    let encoded = funding_examples()[3].encode();
+    assert_eq!(encoded.event_type, "PupilPremiumPlusAllocated");
+    assert_eq!(
+        encoded.payload,
+        serde_json::json!({
+            "request_id": "00000000-0000-0000-0000-000000000003",
+            "amount": 60050,
+            "allocated_on": "2024-10-02",
+            "instalments": [
+                {"number": 1, "term": "autumn", "year": 2024, "due_on": "2024-10-02", "amount": 30025},
+                {"number": 2, "term": "spring", "year": 2025, "due_on": "2025-01-01", "amount": 30025}
+            ],
+            "policy_name": "Statutory defaults"
+        })
+    );
+}
+
+#[test]
 fn the_stored_shape_of_an_event_is_stable() {
     // What outside readers of the log (auditors, NATS consumers) see. Changing this breaks them.
     let encoded = funding_examples()[2].encode();

@@ -8,7 +8,7 @@ use domain::actor::{Actor, PersonRef, Role};
 use domain::child::{ChildDecider, ChildEvent, ChildState, Ssda903Episode};
 use domain::event::{Decider, DomainEvent};
 use domain::funding::{
-    FinancialYear, FundingCommand, FundingDecider, PepSnapshot, ReleaseCondition,
+    FinancialYear, FundingCommand, FundingDecider, FundingPolicy, PepSnapshot, ReleaseCondition,
 };
 use domain::ids::*;
 use domain::pep::*;
@@ -187,6 +187,17 @@ fn episode(start: u64, rne: &str, end: Option<u64>) -> Ssda903Episode {
     }
 }
 
+/// The policy's PP+ rules with the cap the property checks.
+fn policy(cap: Money) -> FundingPolicy {
+    FundingPolicy {
+        policy_name: "property".to_owned(),
+        per_child_cap: cap,
+        release_condition: ReleaseCondition::Submitted,
+        impact_required_before_further_funding: false,
+        termly_instalments: 3,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -257,6 +268,7 @@ proptest! {
                         pep_id: PepId::from_uuid(Uuid::from_u128(child)),
                         child_id,
                         status: PepStatus::SignedOff,
+                        rating: None,
                         target_ids: vec![target],
                     },
                     school_urn: None,
@@ -265,11 +277,20 @@ proptest! {
                     purpose: "tuition".to_owned(),
                     intended_outcome: "progress".to_owned(),
                     requested_on: day(1),
+                    policy: policy(cap),
                 },
                 1 => FundingCommand::Allocate {
                     request_id,
                     amount: Money::from_pence(pence),
                     allocated_on: day(2),
+                    pep: PepSnapshot {
+                        pep_id: PepId::from_uuid(Uuid::from_u128(child)),
+                        child_id,
+                        status: PepStatus::SignedOff,
+                        rating: None,
+                        target_ids: vec![target],
+                    },
+                    policy: policy(cap),
                 },
                 _ => FundingCommand::RecordImpact {
                     request_id,

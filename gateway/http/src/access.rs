@@ -313,6 +313,7 @@ fn describe(operation: Operation) -> &'static str {
         Operation::AllocateFunding => "allocate PP+",
         Operation::RejectFunding => "reject PP+ requests",
         Operation::RecordFundingImpact => "record the impact of PP+",
+        Operation::RecordFundingPayment => "record PP+ payments",
         Operation::ShareChildRecord => "share a child's record with another LA",
         Operation::ReadChildRecord => "read children's records",
         Operation::QueryAccessLog => "read the access log",

@@ -234,6 +234,13 @@ fn funding_problem(error: &FundingError) -> ApiError {
         FundingError::ImpactAlreadyRecorded(_) => {
             with_rule(StateConflict, detail, "funding.impact_already_recorded")
         }
+        FundingError::PepRatedRed(_) => with_rule(RuleViolation, detail, "funding.pep_rated_red"),
+        FundingError::UnknownInstalment { .. } => {
+            field("instalment", detail).with_rule("funding.unknown_instalment")
+        }
+        FundingError::AlreadyPaid { .. } => {
+            with_rule(StateConflict, detail, "funding.already_paid")
+        }
     }
 }
 

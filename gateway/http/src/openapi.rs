@@ -88,6 +88,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(funding::set_budget))
         .routes(routes!(funding::request_funding))
         .routes(routes!(funding::allocate_funding))
+        .routes(routes!(funding::record_funding_payment))
         .routes(routes!(funding::reject_funding))
         .routes(routes!(funding::record_funding_impact))
         .routes(routes!(audit::access_log))

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use commands::clock::{Clock, IdSource, SystemClock, UuidV7Ids};
 use commands::handlers::CommandHandler;
 use commands::store::EventStore;
+use domain::policy::LaPolicy;
 use domain::ssda903::CodeLists;
 use pep_auth::TokenVerifier;
 use pep_messaging::projection_feed::ProjectionStatus;
@@ -114,6 +115,7 @@ impl AppState {
             relay_metrics: None,
             projection_status: None,
             notices: NoticeHub::default(),
+            policy: None,
         }
     }
 
@@ -197,9 +199,16 @@ pub struct AppStateBuilder {
     relay_metrics: Option<Arc<RelayMetrics>>,
     projection_status: Option<ProjectionStatus>,
     notices: NoticeHub,
+    policy: Option<Arc<LaPolicy>>,
 }
 
 impl AppStateBuilder {
+    /// Decides commands under this LA policy (its PP+ rules); the statutory defaults otherwise.
+    pub fn policy(mut self, policy: Arc<LaPolicy>) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
     /// Shares notice delivery's wake-up and counters with the worker `pep serve` runs.
     pub fn notice_hub(mut self, hub: NoticeHub) -> Self {
         self.notices = hub;
@@ -251,8 +260,11 @@ impl AppStateBuilder {
 
     /// The state.
     pub fn build(self) -> AppState {
-        let commands =
+        let mut commands =
             CommandHandler::new(self.store.clone(), self.clock.clone(), self.ids.clone());
+        if let Some(policy) = &self.policy {
+            commands = commands.with_policy(policy);
+        }
         let rate_limiter = RateLimiter::new(self.limits.rate_limit);
         AppState {
             shared: Arc::new(Shared {

@@ -49,7 +49,7 @@ pub fn timeline_csv(entries: &[TimelineEntry]) -> String {
     csv
 }
 
-fn push_record(csv: &mut String, fields: impl Iterator<Item = String>) {
+pub(crate) fn push_record(csv: &mut String, fields: impl Iterator<Item = String>) {
     for (index, field) in fields.enumerate() {
         if index > 0 {
             csv.push(',');

@@ -14,7 +14,7 @@
 //! - `chronology_request_owner`: `request_id` → `child_id`.
 
 mod category;
-mod export;
+pub(crate) mod export;
 mod queries;
 mod summary;
 
@@ -150,7 +150,8 @@ impl Projector for ChronologyProjector {
                 }
                 FundingEvent::Allocated { request_id, .. }
                 | FundingEvent::Rejected { request_id, .. }
-                | FundingEvent::ImpactRecorded { request_id, .. } => {
+                | FundingEvent::ImpactRecorded { request_id, .. }
+                | FundingEvent::Paid { request_id, .. } => {
                     let request_id = request_id.to_string();
                     owner(
                         tx,

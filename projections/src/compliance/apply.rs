@@ -241,7 +241,9 @@ async fn apply_funding_event(
             .execute(&mut *connection)
             .await?;
         }
-        FundingEvent::BudgetSet { .. } | FundingEvent::ImpactRecorded { .. } => {}
+        FundingEvent::BudgetSet { .. }
+        | FundingEvent::ImpactRecorded { .. }
+        | FundingEvent::Paid { .. } => {}
     }
     Ok(())
 }

@@ -32,6 +32,9 @@ pub struct StoredPep {
     workflow: StoredWorkflow,
     submissions: u32,
     content_changes: u32,
+    /// The latest QA rating (absent from PEPs stored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rating: Option<QaRating>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +218,7 @@ impl StoredPep {
             },
             submissions: self.submissions,
             content_changes: self.content_changes,
+            rating: self.rating,
         }
     }
 
@@ -280,6 +284,7 @@ impl StoredPep {
             },
             submissions: state.submissions,
             content_changes: state.content_changes,
+            rating: state.rating,
         }
     }
 }

@@ -8,24 +8,33 @@
 //!   intended outcome, `status` (`requested`, `allocated`, `rejected`), amount allocated,
 //!   rejection reason, impact and their dates.
 //! - `funding_request_targets`: the PEP targets each request is linked to.
+//! - `funding_payments`: one row per instalment of an allocation: its term, due date and
+//!   amount, and once paid the date and the finance system's reference (an allocation recorded
+//!   before instalments existed is one instalment). Added after the other tables: a deployment
+//!   upgraded from a version without it fills it for older allocations with
+//!   `pep rebuild funding`.
 
+mod export;
 mod queries;
 
+pub use export::remittance_csv;
 pub use queries::{
     BudgetSummary, ChildFunding, FundingGrouping, FundingRequestFilter, FundingRequestRow,
-    FundingTotals, budget_summary, child_funding, funding_requests, funding_totals,
+    FundingTotals, PaymentRow, RemittanceLine, budget_summary, child_funding, funding_requests,
+    funding_totals, remittance,
 };
 
 use crate::db::{date_text, to_sql_integer};
 use crate::runtime::{ProjectionError, Projector, TableNames, decode_event};
 use async_trait::async_trait;
 use domain::envelope::RecordedEvent;
-use domain::funding::FundingEvent;
+use domain::funding::{FinancialYear, FundingEvent, schedule};
 use sqlx::AnyConnection;
 
 const BUDGETS: &str = "funding_budgets";
 const REQUESTS: &str = "funding_requests";
 const REQUEST_TARGETS: &str = "funding_request_targets";
+const PAYMENTS: &str = "funding_payments";
 
 /// Request states stored in `funding_requests.status`.
 pub const STATUS_REQUESTED: &str = "requested";
@@ -50,7 +59,7 @@ impl Projector for FundingProjector {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &[BUDGETS, REQUESTS, REQUEST_TARGETS]
+        &[BUDGETS, REQUESTS, REQUEST_TARGETS, PAYMENTS]
     }
 
     fn create_tables(&self, tables: &TableNames) -> Vec<String> {
@@ -102,6 +111,26 @@ impl Projector for FundingProjector {
                     target_id TEXT NOT NULL, \
                     PRIMARY KEY (request_id, target_id))",
                 tables.name(REQUEST_TARGETS)
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} (\
+                    request_id TEXT NOT NULL, \
+                    instalment BIGINT NOT NULL, \
+                    la TEXT NOT NULL, \
+                    financial_year TEXT NOT NULL, \
+                    term TEXT NOT NULL, \
+                    term_year BIGINT NOT NULL, \
+                    due_on TEXT NOT NULL, \
+                    amount_pence BIGINT NOT NULL, \
+                    paid_on TEXT, \
+                    reference TEXT, \
+                    PRIMARY KEY (request_id, instalment))",
+                tables.name(PAYMENTS)
+            ),
+            format!(
+                "CREATE INDEX IF NOT EXISTS {} ON {} (la, financial_year, paid_on)",
+                tables.index_name(PAYMENTS, "by_year"),
+                tables.name(PAYMENTS)
             ),
         ]
     }
@@ -203,7 +232,37 @@ impl Projector for FundingProjector {
                 request_id,
                 amount,
                 allocated_on,
+                instalments,
+                ..
             } => {
+                let instalments = if instalments.is_empty() {
+                    let year = financial_year.parse::<FinancialYear>().map_err(|error| {
+                        ProjectionError::BadStoredValue {
+                            value: event.stream_id.clone(),
+                            reason: error.to_string(),
+                        }
+                    })?;
+                    schedule(amount, allocated_on, year, 1)
+                } else {
+                    instalments
+                };
+                for instalment in instalments {
+                    sqlx::query(&format!(
+                        "INSERT INTO {} (request_id, instalment, la, financial_year, term, \
+                         term_year, due_on, amount_pence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        tables.name(PAYMENTS)
+                    ))
+                    .bind(request_id.to_string())
+                    .bind(i64::from(instalment.number))
+                    .bind(la)
+                    .bind(financial_year)
+                    .bind(instalment.term.to_string())
+                    .bind(i64::from(instalment.year))
+                    .bind(date_text(instalment.due_on))
+                    .bind(instalment.amount.pence())
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(&format!(
                     "UPDATE {} SET status = $2, allocated_pence = $3, allocated_on = $4 \
                      WHERE request_id = $1",
@@ -230,6 +289,25 @@ impl Projector for FundingProjector {
                 .bind(STATUS_REJECTED)
                 .bind(reason)
                 .bind(date_text(rejected_on))
+                .execute(&mut *tx)
+                .await?;
+            }
+            FundingEvent::Paid {
+                request_id,
+                instalment,
+                paid_on,
+                reference,
+                ..
+            } => {
+                sqlx::query(&format!(
+                    "UPDATE {} SET paid_on = $3, reference = $4 \
+                     WHERE request_id = $1 AND instalment = $2",
+                    tables.name(PAYMENTS)
+                ))
+                .bind(request_id.to_string())
+                .bind(i64::from(instalment))
+                .bind(date_text(paid_on))
+                .bind(reference)
                 .execute(&mut *tx)
                 .await?;
             }

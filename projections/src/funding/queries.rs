@@ -1,7 +1,7 @@
 //! Reading the funding model: totals by child, school or LA, the budget position, and the
 //! requests with their linked targets and impact.
 
-use super::{BUDGETS, REQUEST_TARGETS, REQUESTS, STATUS_ALLOCATED, STATUS_REQUESTED};
+use super::{BUDGETS, PAYMENTS, REQUEST_TARGETS, REQUESTS, STATUS_ALLOCATED, STATUS_REQUESTED};
 use crate::db::{ReadDatabase, parse_date};
 use crate::runtime::ProjectionError;
 use chrono::NaiveDate;
@@ -69,6 +69,46 @@ pub struct BudgetSummary {
     pub remaining_budget_pence: i64,
     /// Asked for and not yet decided.
     pub pending_pence: i64,
+    /// Paid out to schools so far.
+    pub paid_pence: i64,
+    /// Allocated and not yet paid: the instalments still to come.
+    pub committed_pence: i64,
+}
+
+/// One instalment of an allocation: when it is due and, once paid, when and under which
+/// finance reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentRow {
+    /// The request it pays.
+    pub request_id: String,
+    /// 1 for the first instalment.
+    pub instalment: u8,
+    /// `summer`, `autumn` or `spring`.
+    pub term: String,
+    /// The calendar year of that term.
+    pub term_year: i32,
+    /// When it falls due.
+    pub due_on: NaiveDate,
+    /// Amount, pence.
+    pub amount_pence: i64,
+    /// When paid.
+    pub paid_on: Option<NaiveDate>,
+    /// The finance system's reference.
+    pub reference: Option<String>,
+}
+
+/// A paid instalment as a school's remittance lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemittanceLine {
+    /// The school paid.
+    pub school_urn: Option<String>,
+    /// The child the money is for.
+    pub child_id: String,
+    /// What it pays for.
+    pub purpose: String,
+    /// The instalment.
+    #[serde(flatten)]
+    pub payment: PaymentRow,
 }
 
 /// Which requests to list.
@@ -127,6 +167,8 @@ pub struct FundingRequestRow {
     pub impact_missing: bool,
     /// The PEP targets it is linked to, sorted.
     pub target_ids: Vec<String>,
+    /// Its instalments, in order (empty unless allocated).
+    pub payments: Vec<PaymentRow>,
 }
 
 /// Totals for one LA and financial year, grouped as asked, sorted by key.
@@ -293,8 +335,17 @@ pub async fn budget_summary(
     .bind(STATUS_REQUESTED)
     .fetch_one(database.pool())
     .await?;
+    let paid = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) AS paid_pence \
+         FROM {PAYMENTS} WHERE la = $1 AND financial_year = $2 AND paid_on IS NOT NULL"
+    ))
+    .bind(la)
+    .bind(&year)
+    .fetch_one(database.pool())
+    .await?;
     let budget_pence: i64 = budget.try_get("budget_pence")?;
     let allocated_pence: i64 = sums.try_get("allocated_pence")?;
+    let paid_pence: i64 = paid.try_get("paid_pence")?;
     Ok(Some(BudgetSummary {
         la: la.to_owned(),
         financial_year: year,
@@ -305,6 +356,8 @@ pub async fn budget_summary(
         allocated_pence,
         remaining_budget_pence: budget_pence - allocated_pence,
         pending_pence: sums.try_get("pending_pence")?,
+        paid_pence,
+        committed_pence: allocated_pence - paid_pence,
     }))
 }
 
@@ -355,9 +408,88 @@ pub async fn funding_requests(
             .or_default()
             .push(row.try_get("target_id")?);
     }
+    let payments_sql = format!(
+        "SELECT p.* FROM {PAYMENTS} p JOIN {REQUESTS} r ON r.request_id = p.request_id \
+         WHERE {where_clause} ORDER BY p.request_id, p.instalment"
+    );
+    let mut payments_statement = sqlx::query(&payments_sql);
+    for value in &binds {
+        payments_statement = payments_statement.bind(value);
+    }
+    let mut payments: BTreeMap<String, Vec<PaymentRow>> = BTreeMap::new();
+    for row in payments_statement.fetch_all(database.pool()).await? {
+        let payment = payment_from_row(&row)?;
+        payments
+            .entry(payment.request_id.clone())
+            .or_default()
+            .push(payment);
+    }
     rows.iter()
-        .map(|row| request_from_row(row, &mut targets))
+        .map(|row| {
+            let mut request = request_from_row(row, &mut targets)?;
+            request.payments = payments.remove(&request.request_id).unwrap_or_default();
+            Ok(request)
+        })
         .collect()
+}
+
+/// The instalments paid from `la`'s budget for `financial_year`, to one school when
+/// `school_urn` names one, in the order they were due: what a remittance advice lists.
+pub async fn remittance(
+    database: &ReadDatabase,
+    la: &str,
+    financial_year: FinancialYear,
+    school_urn: Option<&str>,
+) -> Result<Vec<RemittanceLine>, ProjectionError> {
+    let school_condition = if school_urn.is_some() {
+        " AND r.school_urn = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT p.*, r.school_urn, r.child_id, r.purpose FROM {PAYMENTS} p \
+         JOIN {REQUESTS} r ON r.request_id = p.request_id \
+         WHERE p.la = $1 AND p.financial_year = $2 AND p.paid_on IS NOT NULL{school_condition} \
+         ORDER BY p.paid_on, p.due_on, p.request_id, p.instalment"
+    );
+    let mut statement = sqlx::query(&sql).bind(la).bind(financial_year.to_string());
+    if let Some(school_urn) = school_urn {
+        statement = statement.bind(school_urn);
+    }
+    statement
+        .fetch_all(database.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(RemittanceLine {
+                school_urn: row.try_get("school_urn")?,
+                child_id: row.try_get("child_id")?,
+                purpose: row.try_get("purpose")?,
+                payment: payment_from_row(row)?,
+            })
+        })
+        .collect()
+}
+
+fn payment_from_row(row: &AnyRow) -> Result<PaymentRow, ProjectionError> {
+    let instalment: i64 = row.try_get("instalment")?;
+    let term_year: i64 = row.try_get("term_year")?;
+    Ok(PaymentRow {
+        request_id: row.try_get("request_id")?,
+        instalment: u8::try_from(instalment).map_err(|_| ProjectionError::BadStoredValue {
+            value: instalment.to_string(),
+            reason: "an instalment number is 1 to 3".to_owned(),
+        })?,
+        term: row.try_get("term")?,
+        term_year: i32::try_from(term_year).map_err(|_| ProjectionError::BadStoredValue {
+            value: term_year.to_string(),
+            reason: "not a calendar year".to_owned(),
+        })?,
+        due_on: parse_date(&row.try_get::<String, _>("due_on")?)?,
+        amount_pence: row.try_get("amount_pence")?,
+        paid_on: optional_date(row, "paid_on")?,
+        reference: row.try_get("reference")?,
+    })
 }
 
 fn optional_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, ProjectionError> {
@@ -393,5 +525,6 @@ fn request_from_row(
         rejected_on: optional_date(row, "rejected_on")?,
         impact,
         impact_recorded_on: optional_date(row, "impact_recorded_on")?,
+        payments: Vec::new(),
     })
 }

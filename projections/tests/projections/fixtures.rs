@@ -244,6 +244,28 @@ pub async fn funding_command(env: &TestEnv, command: domain::funding::FundingCom
         .unwrap();
 }
 
+/// Allocates `pence` to `request_id` as the Virtual School, the PEP read as it stands.
+pub async fn allocate(
+    env: &TestEnv,
+    request_id: domain::ids::FundingRequestId,
+    pence: i64,
+    allocated_on: chrono::NaiveDate,
+) {
+    env.handler
+        .allocate_funding(
+            &la(),
+            year(),
+            commands::handlers::FundingAllocation {
+                request_id,
+                amount: domain::values::Money::from_pence(pence),
+                allocated_on,
+            },
+            &as_role(Role::VirtualSchool),
+        )
+        .await
+        .unwrap();
+}
+
 /// A child in care with an IRO, a school, an IRO notice, a quality-assured PEP and PP+
 /// requested, allocated and its impact recorded: something for every projector.
 pub async fn mixed_history(env: &TestEnv) -> ChildId {
@@ -284,15 +306,7 @@ pub async fn mixed_history(env: &TestEnv) -> ChildId {
     let (pep_id, target_id) = quality_assured_pep(env, child_id).await;
     set_budget(env).await;
     let request_id = request_funding(env, pep_id, target_id, 50_000).await;
-    funding_command(
-        env,
-        domain::funding::FundingCommand::Allocate {
-            request_id,
-            amount: domain::values::Money::from_pence(40_000),
-            allocated_on: date(2025, 2, 3),
-        },
-    )
-    .await;
+    allocate(env, request_id, 40_000, date(2025, 2, 3)).await;
     funding_command(
         env,
         domain::funding::FundingCommand::RecordImpact {

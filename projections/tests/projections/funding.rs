@@ -2,7 +2,8 @@
 //! targets and impact; refused commands change nothing.
 
 use crate::fixtures::{
-    child_in_care, funding_command, la, mixed_history, quality_assured_pep, request_funding, year,
+    allocate, child_in_care, funding_command, la, mixed_history, quality_assured_pep,
+    request_funding, year,
 };
 use crate::support::{TestEnv, as_role, date, on_both_back_ends};
 use domain::Role;
@@ -56,10 +57,10 @@ async fn funding_is_totalled_by_child_school_and_la(env: TestEnv) {
     let head = env.store.head_position().await.unwrap();
     let refused = env
         .handler
-        .funding(
+        .allocate_funding(
             &la(),
             year(),
-            FundingCommand::Allocate {
+            commands::handlers::FundingAllocation {
                 request_id: b_first,
                 amount: Money::from_pence(200_000),
                 allocated_on: date(2025, 2, 3),
@@ -68,15 +69,7 @@ async fn funding_is_totalled_by_child_school_and_la(env: TestEnv) {
         )
         .await;
     assert!(refused.is_err());
-    funding_command(
-        &env,
-        FundingCommand::Allocate {
-            request_id: b_first,
-            amount: Money::from_pence(150_000),
-            allocated_on: date(2025, 2, 3),
-        },
-    )
-    .await;
+    allocate(&env, b_first, 150_000, date(2025, 2, 3)).await;
     let refused = env
         .handler
         .request_funding(
@@ -227,6 +220,8 @@ async fn funding_is_totalled_by_child_school_and_la(env: TestEnv) {
             allocated_pence: 190_000,
             remaining_budget_pence: 9_810_000,
             pending_pence: 30_000,
+            paid_pence: 0,
+            committed_pence: 190_000,
         })
     );
     assert_eq!(

@@ -276,10 +276,36 @@ pub fn funding_examples() -> Vec<FundingEvent> {
             intended_outcome: "grade 5".to_owned(),
             requested_on: date(2024, 10, 1),
         },
+        // An allocation without a schedule, as recorded before instalments were (its stored
+        // shape is unchanged).
         FundingEvent::Allocated {
             request_id: FundingRequestId::from_uuid(id),
             amount: Money::from_pence(60_050),
             allocated_on: date(2024, 10, 2),
+            instalments: Vec::new(),
+            policy_name: None,
+        },
+        // An allocation paid in termly instalments under the policy's rules.
+        FundingEvent::Allocated {
+            request_id: FundingRequestId::from_uuid(id),
+            amount: Money::from_pence(60_050),
+            allocated_on: date(2024, 10, 2),
+            instalments: domain::funding::schedule(
+                Money::from_pence(60_050),
+                date(2024, 10, 2),
+                "2024-25".parse::<FinancialYear>().unwrap(),
+                3,
+            ),
+            policy_name: Some("Statutory defaults".to_owned()),
+        },
+        FundingEvent::Paid {
+            request_id: FundingRequestId::from_uuid(id),
+            instalment: 1,
+            term: domain::calendar::TermName::Autumn,
+            year: 2024,
+            amount: Money::from_pence(30_025),
+            paid_on: date(2024, 10, 20),
+            reference: "REM-0042".to_owned(),
         },
         FundingEvent::Rejected {
             request_id: FundingRequestId::from_uuid(id),

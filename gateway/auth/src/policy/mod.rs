@@ -85,6 +85,8 @@ pub enum Operation {
     RejectFunding,
     /// Record what PP+ achieved.
     RecordFundingImpact,
+    /// Record that an instalment of PP+ was paid to the school.
+    RecordFundingPayment,
     /// Share a child's record with another LA, or stop sharing it.
     ShareChildRecord,
     /// Read anything of a child's record (the read routes use this, and log every use).
@@ -108,7 +110,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, so tests can check the table covers them all.
-    pub const ALL: [Operation; 40] = [
+    pub const ALL: [Operation; 41] = [
         Operation::RegisterChild,
         Operation::UpdateChildDetails,
         Operation::RecordEpisode,
@@ -139,6 +141,7 @@ impl Operation {
         Operation::AllocateFunding,
         Operation::RejectFunding,
         Operation::RecordFundingImpact,
+        Operation::RecordFundingPayment,
         Operation::ShareChildRecord,
         Operation::ReadChildRecord,
         Operation::QueryAccessLog,

@@ -185,6 +185,14 @@ pub const RULES: &[Rule] = &[
         grants: VIRTUAL_SCHOOL_ONLY,
     },
     Rule {
+        operation: Operation::RecordFundingPayment,
+        routes: &[(
+            "POST",
+            "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/payments",
+        )],
+        grants: VIRTUAL_SCHOOL_ONLY,
+    },
+    Rule {
         operation: Operation::RejectFunding,
         routes: &[(
             "POST",
@@ -227,6 +235,7 @@ pub const RULES: &[Rule] = &[
             ("GET", "/api/v1/compliance"),
             ("GET", "/api/v1/compliance/summary"),
             ("GET", "/api/v1/funding"),
+            ("GET", "/api/v1/funding/remittance"),
         ],
         grants: &[
             VIRTUAL_SCHOOL,

@@ -3,8 +3,9 @@
 
 use super::values::{self, ApiDate, ApiMoney};
 use crate::command::CommandEnv;
-use commands::handlers::FundingRequest;
-use domain::funding::{FinancialYear, FundingCommand, ReleaseCondition};
+use crate::problem::ApiError;
+use commands::handlers::{FundingAllocation, FundingRequest};
+use domain::funding::{FinancialYear, FundingCommand, FundingPolicy, ReleaseCondition};
 use domain::ids::{FundingRequestId, PepId, TargetId};
 use domain::values::{LaCode, SchoolUrn};
 use serde::Deserialize;
@@ -21,27 +22,83 @@ fn date_or_today(date: Option<ApiDate>, env: &CommandEnv<'_>) -> chrono::NaiveDa
 pub struct SetBudgetBody {
     /// Money available for the year.
     pub budget: ApiMoney,
-    /// The most one child may receive in the year.
-    pub per_child_cap: ApiMoney,
-    /// The PEP state a request needs.
+    /// The most one child may receive in the year. The LA's policy sets it: leave it out, or
+    /// give the policy's value (another value is refused).
+    #[serde(default)]
+    pub per_child_cap: Option<ApiMoney>,
+    /// The PEP state a request needs. The LA's policy sets it, as `per_child_cap`.
+    #[serde(default)]
     #[schema(schema_with = values::release_condition)]
-    pub release_condition: ReleaseCondition,
-    /// Whether earlier funding's impact must be recorded before more is requested.
-    pub impact_required_before_further_funding: bool,
+    pub release_condition: Option<ReleaseCondition>,
+    /// Whether earlier funding's impact must be recorded before more is requested. The LA's
+    /// policy sets it, as `per_child_cap`.
+    #[serde(default)]
+    pub impact_required_before_further_funding: Option<bool>,
 }
 
 impl SetBudgetBody {
-    /// The command.
-    pub fn into_command(self, la: LaCode, financial_year: FinancialYear) -> FundingCommand {
-        FundingCommand::SetBudget {
+    /// The command, with the rules taken from `policy`. A rule the body gives that differs from
+    /// the policy is refused, naming the field and the policy's value: the rules are the LA's,
+    /// not the caller's.
+    pub fn into_command(
+        self,
+        la: LaCode,
+        financial_year: FinancialYear,
+        policy: &FundingPolicy,
+    ) -> Result<FundingCommand, ApiError> {
+        let differs = |field: &'static str, given: String, policy_value: String| {
+            ApiError::field(
+                field,
+                format!(
+                    "the LA's policy ({}) sets this to {policy_value}; leave it out or give that value, not {given}",
+                    policy.policy_name
+                ),
+            )
+        };
+        if let Some(cap) = self.per_child_cap
+            && cap.0 != policy.per_child_cap
+        {
+            return Err(differs(
+                "per_child_cap",
+                cap.0.to_string(),
+                policy.per_child_cap.to_string(),
+            ));
+        }
+        if let Some(condition) = self.release_condition
+            && condition != policy.release_condition
+        {
+            return Err(differs(
+                "release_condition",
+                wire_name(condition),
+                wire_name(policy.release_condition),
+            ));
+        }
+        if let Some(required) = self.impact_required_before_further_funding
+            && required != policy.impact_required_before_further_funding
+        {
+            return Err(differs(
+                "impact_required_before_further_funding",
+                required.to_string(),
+                policy.impact_required_before_further_funding.to_string(),
+            ));
+        }
+        Ok(FundingCommand::SetBudget {
             la,
             financial_year,
             budget: self.budget.0,
-            per_child_cap: self.per_child_cap.0,
-            release_condition: self.release_condition,
-            impact_required_before_further_funding: self.impact_required_before_further_funding,
-        }
+            per_child_cap: policy.per_child_cap,
+            release_condition: policy.release_condition,
+            impact_required_before_further_funding: policy.impact_required_before_further_funding,
+        })
     }
+}
+
+/// A release condition as the API writes it (`quality_assured`).
+fn wire_name(condition: ReleaseCondition) -> String {
+    serde_json::to_value(condition)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{condition:?}"))
 }
 
 /// `POST /funding/{la}/{financial_year}/requests`: ask for PP+ against a PEP's targets.
@@ -103,16 +160,45 @@ pub struct AllocateFundingBody {
 }
 
 impl AllocateFundingBody {
+    /// The allocation; the handler adds the PEP as it stands and the policy's rules.
+    pub fn into_allocation(
+        self,
+        request_id: FundingRequestId,
+        env: &CommandEnv<'_>,
+    ) -> FundingAllocation {
+        FundingAllocation {
+            request_id,
+            amount: self.amount.0,
+            allocated_on: date_or_today(self.allocated_on, env),
+        }
+    }
+}
+
+/// `POST /funding/{la}/{financial_year}/requests/{request_id}/payments`: an instalment paid.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordPaymentBody {
+    /// Which instalment of the allocation (1, 2 or 3), as the request's payment schedule lists.
+    pub instalment: u8,
+    /// The finance system's payment or remittance reference.
+    pub reference: String,
+    /// When paid; today when left out.
+    #[serde(default)]
+    pub paid_on: Option<ApiDate>,
+}
+
+impl RecordPaymentBody {
     /// The command.
     pub fn into_command(
         self,
         request_id: FundingRequestId,
         env: &CommandEnv<'_>,
     ) -> FundingCommand {
-        FundingCommand::Allocate {
+        FundingCommand::RecordPayment {
             request_id,
-            amount: self.amount.0,
-            allocated_on: date_or_today(self.allocated_on, env),
+            instalment: self.instalment,
+            paid_on: date_or_today(self.paid_on, env),
+            reference: self.reference.trim().to_owned(),
         }
     }
 }

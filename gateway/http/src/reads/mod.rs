@@ -21,6 +21,7 @@ pub mod child_funding;
 pub mod children;
 pub mod cohort;
 pub(crate) mod position;
+pub mod remittance;
 pub mod summary;
 pub mod timeline;
 
@@ -46,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cohort::compliance))
         .routes(routes!(summary::compliance_summary))
         .routes(routes!(cohort::funding))
+        .routes(routes!(remittance::remittance))
         .routes(routes!(audit::replay))
         .routes(routes!(audit::verify))
 }

@@ -6,7 +6,8 @@
 use crate::access;
 use crate::command::{CommandEnv, Created, path_id, respond};
 use crate::dto::funding::{
-    AllocateFundingBody, RecordImpactBody, RejectFundingBody, RequestFundingBody, SetBudgetBody,
+    AllocateFundingBody, RecordImpactBody, RecordPaymentBody, RejectFundingBody,
+    RequestFundingBody, SetBudgetBody,
 };
 use crate::extract::{Caller, read_json};
 use crate::problem::ApiError;
@@ -14,6 +15,7 @@ use crate::response::{CommandAccepted, CommandResponse};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
+use commands::handlers::FundingAllocation;
 use domain::funding::{FinancialYear, FundingCommand, budget_stream_id};
 use domain::ids::{FundingRequestId, PepId};
 use domain::values::LaCode;
@@ -52,7 +54,11 @@ pub async fn set_budget(
         budget_stream_id(&la, financial_year)
     })?;
     let input = read_json::<SetBudgetBody>(&state, &caller, body).await?;
-    let command = input.value.into_command(la.clone(), financial_year);
+    let command = input.value.into_command(
+        la.clone(),
+        financial_year,
+        state.commands().funding_policy(),
+    )?;
     let outcome = state
         .commands()
         .funding(
@@ -124,6 +130,13 @@ pub async fn request_funding(
     ))
 }
 
+/// A decision on an existing request: a plain budget command, or an allocation, which the
+/// handler decides on the PEP as it stands and the policy's rules.
+enum Decision {
+    Command(Box<FundingCommand>),
+    Allocation(FundingAllocation),
+}
+
 /// Runs a decision on an existing request the caller may reach.
 async fn decide_request<B: DeserializeOwned>(
     state: &AppState,
@@ -131,7 +144,7 @@ async fn decide_request<B: DeserializeOwned>(
     operation: Operation,
     (la, financial_year, request_id): (String, String, String),
     body: Body,
-    build: impl FnOnce(B, FundingRequestId, &CommandEnv<'_>) -> FundingCommand,
+    build: impl FnOnce(B, FundingRequestId, &CommandEnv<'_>) -> Decision,
 ) -> Result<CommandResponse, ApiError> {
     let (la, financial_year) = budget_path(&la, &financial_year)?;
     let request_id: FundingRequestId = path_id("request_id", &request_id)?;
@@ -146,16 +159,21 @@ async fn decide_request<B: DeserializeOwned>(
     .await?;
     let input = read_json::<B>(state, caller, body).await?;
     let env = CommandEnv::new(state, caller, &input.fingerprint);
-    let command = build(input.value, request_id, &env);
-    let outcome = state
-        .commands()
-        .funding(
-            &la,
-            financial_year,
-            command,
-            &caller.context(&input.fingerprint),
-        )
-        .await?;
+    let context = caller.context(&input.fingerprint);
+    let outcome = match build(input.value, request_id, &env) {
+        Decision::Command(command) => {
+            state
+                .commands()
+                .funding(&la, financial_year, *command, &context)
+                .await?
+        }
+        Decision::Allocation(allocation) => {
+            state
+                .commands()
+                .allocate_funding(&la, financial_year, allocation, &context)
+                .await?
+        }
+    };
     Ok(respond(
         state,
         outcome,
@@ -189,7 +207,9 @@ pub async fn allocate_funding(
         Operation::AllocateFunding,
         path,
         body,
-        |body: AllocateFundingBody, request_id, env| body.into_command(request_id, env),
+        |body: AllocateFundingBody, request_id, env| {
+            Decision::Allocation(body.into_allocation(request_id, env))
+        },
     )
     .await
 }
@@ -219,7 +239,43 @@ pub async fn reject_funding(
         Operation::RejectFunding,
         path,
         body,
-        |body: RejectFundingBody, request_id, env| body.into_command(request_id, env),
+        |body: RejectFundingBody, request_id, env| {
+            Decision::Command(Box::new(body.into_command(request_id, env)))
+        },
+    )
+    .await
+}
+
+/// Records that an instalment of an allocation was paid to the school, with the finance
+/// system's reference. Each instalment is paid once; the request's payment schedule (in
+/// `GET /children/{child_id}/funding`) lists them.
+#[utoipa::path(
+    post,
+    path = "/api/v1/funding/{la}/{financial_year}/requests/{request_id}/payments",
+    tag = "funding",
+    params(
+        ("la" = String, Path, description = "The LA's 3-digit number"),
+        ("financial_year" = String, Path, description = "The financial year, such as 2024-25"),
+        ("request_id" = uuid::Uuid, Path, description = "The request"),
+    ),
+    request_body = RecordPaymentBody,
+    responses((status = 200, description = "Recorded", body = CommandAccepted))
+)]
+pub async fn record_funding_payment(
+    State(state): State<AppState>,
+    Path(path): Path<(String, String, String)>,
+    caller: Caller,
+    body: Body,
+) -> Result<CommandResponse, ApiError> {
+    decide_request(
+        &state,
+        &caller,
+        Operation::RecordFundingPayment,
+        path,
+        body,
+        |body: RecordPaymentBody, request_id, env| {
+            Decision::Command(Box::new(body.into_command(request_id, env)))
+        },
     )
     .await
 }
@@ -249,7 +305,9 @@ pub async fn record_funding_impact(
         Operation::RecordFundingImpact,
         path,
         body,
-        |body: RecordImpactBody, request_id, env| body.into_command(request_id, env),
+        |body: RecordImpactBody, request_id, env| {
+            Decision::Command(Box::new(body.into_command(request_id, env)))
+        },
     )
     .await
 }

@@ -20,6 +20,7 @@ mod lag_metrics;
 mod middleware;
 mod notices;
 mod operations;
+mod pp_plus_rules;
 mod sharing;
 mod sharing_failures;
 mod support;

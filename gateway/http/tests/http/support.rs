@@ -38,6 +38,22 @@ pub enum Backend {
     Sqlite,
 }
 
+/// The LA policy the API tests decide under: the statutory defaults, except that PP+ is
+/// released on a submitted PEP and needs no impact before more (the fixtures' PEPs are only
+/// submitted). Tests of those rules spawn with their own policy.
+pub fn test_policy() -> domain::policy::LaPolicy {
+    let defaults = domain::policy::LaPolicy::default();
+    domain::policy::LaPolicy {
+        name: "Test LA policy".to_owned(),
+        pupil_premium_plus: domain::policy::PupilPremiumPlusRule {
+            release_requires: domain::policy::PepReleaseState::Submitted,
+            impact_required_before_further_funding: false,
+            ..defaults.pupil_premium_plus.clone()
+        },
+        ..defaults
+    }
+}
+
 /// The app under test and what the test needs to look behind it.
 pub struct TestApp {
     pub router: Router,
@@ -109,8 +125,9 @@ impl TestApp {
             projectors.clone(),
             Duration::from_secs(2),
         );
-        let builder =
-            AppState::builder(store.clone(), records.clone(), verifier).ids(Arc::new(UuidV7Ids));
+        let builder = AppState::builder(store.clone(), records.clone(), verifier)
+            .ids(Arc::new(UuidV7Ids))
+            .policy(Arc::new(test_policy()));
         let state = configure(builder).build();
         let inbound_log = pep_inbound::InboundLog::new(read.clone());
         let inbound = pep_inbound::InboundHandler::new(

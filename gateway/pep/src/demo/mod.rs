@@ -17,7 +17,7 @@ pub use cli::{SeedDemoArgs, run_seed_demo_command};
 use child_script::{ChildScript, SeededChild};
 use chrono::{NaiveDate, NaiveTime};
 use commands::clock::{IdSource, ManualClock};
-use commands::handlers::{CommandContext, CommandHandler, HandleError};
+use commands::handlers::{CommandContext, CommandHandler, FundingAllocation, HandleError};
 use commands::store::{EventStore, StoreError};
 use domain::funding::FundingCommand;
 use domain::funding::ReleaseCondition;
@@ -239,26 +239,31 @@ async fn seed_funding(
         // Most requests are allocated, one in five waits for a decision, and one in ten is
         // refused, so every state of a request shows in the demo.
         let decided_on = child.last_step_on.max(request.requested_on);
-        let decision = match position % 10 {
+        match position % 10 {
             0 | 5 => continue,
-            7 => FundingCommand::Reject {
-                request_id: request.request_id,
-                reason: "the purpose is already funded by the school's own budget".to_owned(),
-                rejected_on: decided_on,
-            },
-            _ => FundingCommand::Allocate {
-                request_id: request.request_id,
-                amount: request.amount,
-                allocated_on: decided_on,
-            },
-        };
-        let allocated = matches!(decision, FundingCommand::Allocate { .. });
-        handler
-            .funding(la, year, decision, &virtual_school())
-            .await
-            .map_err(DemoSeedError::Funding)?;
-        if !allocated {
-            continue;
+            7 => {
+                let reject = FundingCommand::Reject {
+                    request_id: request.request_id,
+                    reason: "the purpose is already funded by the school's own budget".to_owned(),
+                    rejected_on: decided_on,
+                };
+                handler
+                    .funding(la, year, reject, &virtual_school())
+                    .await
+                    .map_err(DemoSeedError::Funding)?;
+                continue;
+            }
+            _ => {
+                let allocation = FundingAllocation {
+                    request_id: request.request_id,
+                    amount: request.amount,
+                    allocated_on: decided_on,
+                };
+                handler
+                    .allocate_funding(la, year, allocation, &virtual_school())
+                    .await
+                    .map_err(DemoSeedError::Funding)?;
+            }
         }
         allocations += 1;
         if child.latest_pep_status != PepStatus::QualityAssured {

@@ -276,6 +276,7 @@ pub async fn run(
             AppState::builder(database.store.clone(), database.records.clone(), verifier)
                 .clock(Arc::new(SystemClock))
                 .ids(Arc::new(UuidV7Ids))
+                .policy(Arc::new(config.reference.policy.clone()))
                 .notice_hub(notice_hub.clone());
         if let Some(metrics) = relay_metrics {
             builder = builder.relay_metrics(metrics);

@@ -65,6 +65,16 @@ pub fn funding_event(event: &FundingEvent) -> Option<(Category, String)> {
         FundingEvent::ImpactRecorded { impact, .. } => {
             format!("PP+ impact recorded: {}", quoted(impact))
         }
+        FundingEvent::Paid {
+            amount,
+            term,
+            year,
+            reference,
+            ..
+        } => format!(
+            "PP+ paid: {amount} for the {term} term {year} (reference {})",
+            quoted(reference)
+        ),
     };
     Some((Category::Funding, summary))
 }

@@ -274,6 +274,10 @@ pub(super) fn one_child(index: usize) -> (StreamEvents, StreamEvents, Vec<NewEve
                 request_id,
                 amount: Money::from_pence(requested - 5_000),
                 allocated_on: entered_care + Duration::days(14),
+                // Generated allocations have no schedule, as those recorded before
+                // instalments existed: the read model pays them in one.
+                instalments: Vec::new(),
+                policy_name: None,
             },
             Role::VirtualSchool,
         ),

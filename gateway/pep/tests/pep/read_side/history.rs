@@ -4,7 +4,7 @@
 
 use crate::read_side::support::World;
 use chrono::NaiveDate;
-use commands::handlers::{CommandContext, FundingRequest};
+use commands::handlers::{CommandContext, FundingAllocation, FundingRequest};
 use domain::actor::PersonRef;
 use domain::child::{
     AssignedRole, ChildCommand, ChildDetails, EducationSetting, NoticeReason, Sex, Ssda903Episode,
@@ -260,22 +260,28 @@ async fn fund(world: &World, pep_id: PepId, target_id: TargetId) {
         )
         .await
         .unwrap();
-    for command in [
-        FundingCommand::Allocate {
-            request_id,
-            amount: Money::from_pence(40_000),
-            allocated_on: date(2025, 2, 3),
-        },
-        FundingCommand::RecordImpact {
-            request_id,
-            impact: "reading age up 8 months".to_owned(),
-            recorded_on: date(2025, 3, 3),
-        },
-    ] {
-        world
-            .handler
-            .funding(&la(), year(), command, &as_role(Role::VirtualSchool))
-            .await
-            .unwrap();
-    }
+    world
+        .handler
+        .allocate_funding(
+            &la(),
+            year(),
+            FundingAllocation {
+                request_id,
+                amount: Money::from_pence(40_000),
+                allocated_on: date(2025, 2, 3),
+            },
+            &as_role(Role::VirtualSchool),
+        )
+        .await
+        .unwrap();
+    let impact = FundingCommand::RecordImpact {
+        request_id,
+        impact: "reading age up 8 months".to_owned(),
+        recorded_on: date(2025, 3, 3),
+    };
+    world
+        .handler
+        .funding(&la(), year(), impact, &as_role(Role::VirtualSchool))
+        .await
+        .unwrap();
 }

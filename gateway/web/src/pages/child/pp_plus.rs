@@ -14,6 +14,7 @@ pub(super) struct RequestRow {
     pub(super) requested: String,
     pub(super) decision: String,
     pub(super) allocated: String,
+    pub(super) paid: String,
     pub(super) impact: String,
 }
 
@@ -108,8 +109,35 @@ fn request_row(request: &FundingRequestRow) -> RequestRow {
         requested: format::pounds(request.requested_pence),
         decision: decision.trim_end().to_owned(),
         allocated: format::pounds(request.allocated_pence),
+        paid: paid_words(&request.payments),
         impact,
     }
+}
+
+/// "£200.00 on 25 October 2024 (autumn term); £200.00 due 1 January 2025 (spring term)".
+fn paid_words(payments: &[projections::funding::PaymentRow]) -> String {
+    if payments.is_empty() {
+        return "Nothing to pay".to_owned();
+    }
+    payments
+        .iter()
+        .map(|payment| {
+            let amount = format::pounds(payment.amount_pence);
+            match payment.paid_on {
+                Some(paid_on) => format!(
+                    "{amount} paid {} ({} term)",
+                    format::date(paid_on),
+                    payment.term
+                ),
+                None => format!(
+                    "{amount} due {} ({} term)",
+                    format::date(payment.due_on),
+                    payment.term
+                ),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -140,6 +168,7 @@ mod tests {
             impact_recorded_on: None,
             impact_missing: status == "allocated" && impact.is_none(),
             target_ids: Vec::new(),
+            payments: Vec::new(),
         }
     }
 
