@@ -40,6 +40,9 @@ pub enum PepCommand {
         content: String,
         /// Who.
         by: Actor,
+        /// The section's revision the writer started from ([`crate::pep::SectionState::revision`]);
+        /// `None` overwrites whatever is there (the API without it, the feeds).
+        based_on: Option<u32>,
     },
     /// Mark a section complete.
     CompleteSection {

@@ -77,11 +77,27 @@ pub fn decide(state: &PepState, command: PepCommand) -> Result<Vec<PepEvent>, Pe
             section,
             content,
             by,
+            based_on,
         } => {
             if !section.may_draft(by.role) {
                 return Err(not_owner(section, by.role, "draft"));
             }
             require_text(&content, "content")?;
+            let current = state.sections.get(&section);
+            let revision = current.map_or(0, |current| current.revision);
+            if let Some(based_on) = based_on
+                && based_on != revision
+                && current.is_none_or(|current| current.content != content)
+            {
+                return Err(PepError::SectionChanged {
+                    section: section.as_str(),
+                    based_on,
+                    revision,
+                    content: current
+                        .map(|current| current.content.clone())
+                        .unwrap_or_default(),
+                });
+            }
             let unchanged = state.sections.get(&section).is_some_and(|current| {
                 current.content == content && current.completed_on.is_none()
             });

@@ -65,6 +65,7 @@ mod tests {
                 SectionState {
                     content: "written".to_owned(),
                     completed_on: complete.then(|| NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()),
+                    revision: 1,
                 },
             );
         }

@@ -37,6 +37,9 @@ pub struct SectionState {
     pub content: String,
     /// Set when completed; cleared when redrafted.
     pub completed_on: Option<NaiveDate>,
+    /// How many times it has been drafted: 1 after the first draft. A writer names the
+    /// revision they started from, so a change made meanwhile is never silently overwritten.
+    pub revision: u32,
 }
 
 /// One meeting.
@@ -65,11 +68,15 @@ pub struct TargetState {
     pub due_on: NaiveDate,
     /// Review outcome, once reviewed.
     pub outcome: Option<TargetOutcome>,
+    /// Who it is assigned to (empty for targets carried in).
+    pub owner_name: String,
 }
 
 /// One action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionState {
+    /// What is to be done.
+    pub description: String,
     /// Who does it.
     pub owner: PersonRef,
     /// By when.
@@ -194,6 +201,7 @@ impl PepState {
                             success_criterion: target.success_criterion.clone(),
                             due_on: target.due_on,
                             outcome: None,
+                            owner_name: String::new(),
                         },
                     );
                 }
@@ -202,11 +210,13 @@ impl PepState {
                 section, content, ..
             } => {
                 self.content_changes += 1;
+                let revision = self.sections.get(section).map_or(0, |state| state.revision) + 1;
                 self.sections.insert(
                     *section,
                     SectionState {
                         content: content.clone(),
                         completed_on: None,
+                        revision,
                     },
                 );
             }
@@ -261,6 +271,7 @@ impl PepState {
                 description,
                 success_criterion,
                 due_on,
+                owner,
                 ..
             } => {
                 self.content_changes += 1;
@@ -272,6 +283,7 @@ impl PepState {
                         success_criterion: success_criterion.clone(),
                         due_on: *due_on,
                         outcome: None,
+                        owner_name: owner.name.clone(),
                     },
                 );
             }
@@ -285,6 +297,7 @@ impl PepState {
             }
             PepEvent::ActionAgreed {
                 action_id,
+                description,
                 owner,
                 due_on,
                 ..
@@ -293,6 +306,7 @@ impl PepState {
                 self.actions.insert(
                     *action_id,
                     ActionState {
+                        description: description.clone(),
                         owner: owner.clone(),
                         due_on: *due_on,
                         completed_on: None,

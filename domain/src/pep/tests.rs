@@ -201,6 +201,7 @@ fn signed_off() -> Vec<PepEvent> {
 
 fn draft(section: PepSection, by: Role) -> PepCommand {
     PepCommand::DraftSection {
+        based_on: None,
         section,
         content: "new text".to_owned(),
         by: as_role(by),

@@ -115,6 +115,28 @@ impl PepSection {
         role == self.owner() || role == Role::VirtualSchool
     }
 
+    /// The section's heading, as a PEP document and its pages show it.
+    pub fn title(&self) -> &'static str {
+        match self {
+            PepSection::EducationHistory => "Education history",
+            PepSection::CurrentArrangements => "Current arrangements, SEN support and EHCP",
+            PepSection::AttendanceAndConduct => "Attendance and conduct",
+            PepSection::AttainmentAndProgress => "Attainment and progress",
+            PepSection::PupilPremiumPlus => "Pupil Premium Plus: use and impact",
+            PepSection::CareContext => "Care context and planned changes",
+            PepSection::CarerContribution => "The carer's role and leisure interests",
+            PepSection::ChildViews => "The child's views",
+            PepSection::VirtualSchoolAdvice => "Virtual School advice and contact",
+        }
+    }
+
+    /// The section named `name` on the wire (`education_history`).
+    pub fn parse(name: &str) -> Option<PepSection> {
+        PepSection::ALL
+            .into_iter()
+            .find(|section| section.as_str() == name)
+    }
+
     /// The stable wire name.
     pub fn as_str(&self) -> &'static str {
         match self {

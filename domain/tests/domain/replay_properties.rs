@@ -60,6 +60,7 @@ fn pep_command() -> impl Strategy<Value = PepCommand> {
     prop_oneof![
         (section.clone(), role.clone(), "[a-z ]{0,12}").prop_map(|(section, role, content)| {
             PepCommand::DraftSection {
+                based_on: None,
                 section,
                 content,
                 by: Actor::new("someone", role),

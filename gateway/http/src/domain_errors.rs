@@ -152,6 +152,10 @@ fn pep_problem(error: &PepError) -> ApiError {
             with_rule(ForbiddenByRule, detail, "pep.not_section_owner")
         }
         PepError::SectionEmpty(_) => with_rule(RuleViolation, detail, "pep.section_empty"),
+        PepError::SectionChanged {
+            revision, content, ..
+        } => with_rule(StateConflict, detail, "pep.section_changed")
+            .with_section_conflict(*revision, content.clone()),
         PepError::EmptyField { field: name } => {
             let path = name.replace("[]", "");
             field(path, "must not be empty").with_rule("pep.empty_field")

@@ -177,6 +177,7 @@ pub fn router(state: WebState) -> Router {
         .route("/children", get(pages::children::cohort))
         .route("/my-children", get(pages::children::mine))
         .route("/children/{child_id}", get(pages::child::page))
+        .route("/peps/{pep_id}/document.pdf", get(pages::child::pep_pdf))
         .route("/inbox", get(pages::inbox::page))
         .route("/inbox/{notice_id}/read", post(pages::inbox::mark_read))
         .route("/data-quality", get(pages::data_quality::page))

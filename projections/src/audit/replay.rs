@@ -326,6 +326,8 @@ pub struct SectionSummary {
     pub content: String,
     /// When completed.
     pub completed_on: Option<NaiveDate>,
+    /// How many times it has been drafted (a new draft names it as `based_on_revision`).
+    pub revision: u32,
 }
 
 /// One target.
@@ -360,6 +362,7 @@ impl From<&PepReplay> for PepSummary {
                     let summary = SectionSummary {
                         content: section_state.content.clone(),
                         completed_on: section_state.completed_on,
+                        revision: section_state.revision,
                     };
                     (*section, summary)
                 })

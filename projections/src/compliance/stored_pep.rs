@@ -158,6 +158,7 @@ impl StoredPep {
                 .map(|(section, completed_on)| {
                     let state = SectionState {
                         content: String::new(),
+                        revision: 0,
                         completed_on: *completed_on,
                     };
                     (*section, state)
@@ -189,6 +190,7 @@ impl StoredPep {
                         success_criterion: String::new(),
                         due_on: target.due_on,
                         outcome: target.outcome,
+                        owner_name: String::new(),
                     };
                     (*target_id, state)
                 })
@@ -198,6 +200,7 @@ impl StoredPep {
                 .iter()
                 .map(|(action_id, action)| {
                     let state = ActionState {
+                        description: String::new(),
                         owner: PersonRef {
                             id: String::new(),
                             name: String::new(),

@@ -100,6 +100,7 @@ pub async fn ready_pep(env: &TestEnv, child_id: ChildId) -> (PepId, TargetId) {
     let mut commands = Vec::new();
     for section in PepSection::REQUIRED {
         commands.push(PepCommand::DraftSection {
+            based_on: None,
             section,
             content: "written".to_owned(),
             by: actor(section.owner()),

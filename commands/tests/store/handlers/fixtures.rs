@@ -119,6 +119,7 @@ pub fn commands_to_ready() -> (Vec<PepCommand>, TargetId) {
     let mut commands = Vec::new();
     for section in PepSection::REQUIRED {
         commands.push(PepCommand::DraftSection {
+            based_on: None,
             section,
             content: "written".to_owned(),
             by: actor(section.owner()),

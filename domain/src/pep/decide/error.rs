@@ -34,6 +34,21 @@ pub enum PepError {
         /// "draft" or "complete".
         verb: &'static str,
     },
+    /// A draft written from an older revision of the section than the one stored: someone
+    /// else changed it meanwhile. The writer sees the other change and chooses or merges.
+    #[error(
+        "the {section} section was changed by someone else while you were writing (you started from revision {based_on}; it is now at revision {revision})"
+    )]
+    SectionChanged {
+        /// The section's wire name.
+        section: &'static str,
+        /// The revision the writer started from.
+        based_on: u32,
+        /// The revision stored now.
+        revision: u32,
+        /// The text stored now.
+        content: String,
+    },
     /// Completing a section with no text.
     #[error("the {0} section has no content to complete")]
     SectionEmpty(&'static str),

@@ -38,6 +38,7 @@ fn another_role_cannot_draft_a_section() {
 fn an_empty_draft_is_refused_and_an_unchanged_one_records_nothing() {
     given::<PepDecider>([initiated()])
         .when(PepCommand::DraftSection {
+            based_on: None,
             section: PepSection::ChildViews,
             content: "   ".to_owned(),
             by: as_role(Role::YoungPerson),
@@ -45,6 +46,7 @@ fn an_empty_draft_is_refused_and_an_unchanged_one_records_nothing() {
         .then_error(PepError::EmptyField { field: "content" });
     given::<PepDecider>([initiated(), drafted(PepSection::CareContext)])
         .when(PepCommand::DraftSection {
+            based_on: None,
             section: PepSection::CareContext,
             content: "care_context notes".to_owned(),
             by: as_role(Role::SocialWorker),
@@ -115,4 +117,44 @@ fn redrafting_a_completed_section_reopens_it() {
         by_role: Role::SocialWorker,
     }]);
     assert_eq!(state.sections[&PepSection::CareContext].completed_on, None);
+}
+
+#[test]
+fn a_draft_from_an_older_revision_is_refused_with_the_text_stored_now() {
+    let write = |based_on: Option<u32>, content: &str| PepCommand::DraftSection {
+        based_on,
+        section: PepSection::CareContext,
+        content: content.to_owned(),
+        by: as_role(Role::SocialWorker),
+    };
+    // Someone drafted revision 1 while this writer still had revision 0 open.
+    given::<PepDecider>([initiated(), drafted(PepSection::CareContext)])
+        .when(write(Some(0), "my text"))
+        .then_error(PepError::SectionChanged {
+            section: "care_context",
+            based_on: 0,
+            revision: 1,
+            content: "care_context notes".to_owned(),
+        });
+    // Having seen it, the writer drafts from revision 1: accepted.
+    let state = given::<PepDecider>([initiated(), drafted(PepSection::CareContext)])
+        .when(write(Some(1), "merged text"))
+        .then([PepEvent::SectionDrafted {
+            section: PepSection::CareContext,
+            content: "merged text".to_owned(),
+            by_role: Role::SocialWorker,
+        }]);
+    assert_eq!(state.sections[&PepSection::CareContext].revision, 2);
+    // Writing the same text as is stored is no conflict, and without a revision the draft
+    // replaces what is there.
+    given::<PepDecider>([initiated(), drafted(PepSection::CareContext)])
+        .when(write(Some(0), "care_context notes"))
+        .then([]);
+    given::<PepDecider>([initiated(), drafted(PepSection::CareContext)])
+        .when(write(None, "replaced"))
+        .then([PepEvent::SectionDrafted {
+            section: PepSection::CareContext,
+            content: "replaced".to_owned(),
+            by_role: Role::SocialWorker,
+        }]);
 }

@@ -29,6 +29,13 @@ pub(super) fn non_blank(text: Option<String>) -> Option<String> {
 pub struct DraftSectionBody {
     /// The full text.
     pub content: String,
+    /// The section's revision this text was written from (`revision` in `GET /peps/{pep_id}`;
+    /// 0 for a section never drafted). When someone else has drafted the section since, the
+    /// draft is refused (409 `pep.section_changed`, with `current_revision` and
+    /// `current_content`) instead of overwriting their text. Left out, the draft replaces
+    /// whatever is there.
+    #[serde(default)]
+    pub based_on_revision: Option<u32>,
 }
 
 impl DraftSectionBody {
@@ -38,6 +45,7 @@ impl DraftSectionBody {
             section,
             content: self.content,
             by: env.actor.clone(),
+            based_on: self.based_on_revision,
         }
     }
 }

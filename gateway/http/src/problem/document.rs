@@ -44,4 +44,11 @@ pub struct Problem {
     /// Seconds to wait before retrying (also in `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<u64>,
+    /// A section changed by someone else (`pep.section_changed`): its revision now, to draft
+    /// again from once the writer has chosen or merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_revision: Option<u32>,
+    /// A section changed by someone else: its text now, to show beside the writer's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_content: Option<String>,
 }

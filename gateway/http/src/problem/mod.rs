@@ -41,6 +41,7 @@ struct Extras {
     conflict: Option<(String, u64, u64)>,
     retry_after_seconds: Option<u64>,
     internal_reason: Option<String>,
+    section: Option<(u32, String)>,
 }
 
 impl ApiError {
@@ -130,6 +131,21 @@ impl ApiError {
         self
     }
 
+    /// Attaches a section's current revision and text, for a writer whose draft started from
+    /// an older one.
+    pub fn with_section_conflict(mut self, revision: u32, content: impl Into<String>) -> Self {
+        self.extras.section = Some((revision, content.into()));
+        self
+    }
+
+    /// The section's current revision and text, when this is a section conflict.
+    pub fn section_conflict(&self) -> Option<(u32, &str)> {
+        self.extras
+            .section
+            .as_ref()
+            .map(|(revision, content)| (*revision, content.as_str()))
+    }
+
     /// Says how many seconds to wait before retrying.
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
         self.extras.retry_after_seconds = Some(seconds);
@@ -171,6 +187,12 @@ impl ApiError {
             current_version,
             expected_version,
             retry_after_seconds: self.extras.retry_after_seconds,
+            current_revision: self.extras.section.as_ref().map(|(revision, _)| *revision),
+            current_content: self
+                .extras
+                .section
+                .as_ref()
+                .map(|(_, content)| content.clone()),
         }
     }
 }

@@ -288,19 +288,52 @@ pub async fn child_peps(
     .into_response())
 }
 
-/// One PEP, folded from the event store.
+/// One PEP, folded from the event store; `GET /api/v1/peps/{pep_id}.pdf` is the same PEP as an
+/// accessible PDF document (every section, meetings, targets, actions, PP+ and the record's
+/// hash at printing).
 #[utoipa::path(
     get,
     path = "/api/v1/peps/{pep_id}",
     tag = "peps",
-    params(("pep_id" = String, Path, description = "The PEP")),
-    responses((status = 200, description = "The PEP: {child_id, pep}", body = Object))
+    params(("pep_id" = String, Path, description = "The PEP; with `.pdf` after it, the PEP as a PDF")),
+    responses(
+        (status = 200, description = "The PEP: {child_id, pep}", body = Object),
+        (status = 200, description = "With `.pdf`: the PEP as application/pdf", content_type = "application/pdf"),
+    )
 )]
 pub async fn pep(
     State(state): State<AppState>,
+    side: Option<Extension<ReadSide>>,
     Path(pep_id): Path<String>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
+    // The router cannot match `{pep_id}.pdf` beside `{pep_id}`, so the suffix is read here.
+    if let Some(pdf_id) = pep_id.strip_suffix(".pdf") {
+        let pep_id: PepId = path_id("pep_id", pdf_id)?;
+        let rendered = super::pep_document::pep_pdf(
+            &state,
+            side.as_deref(),
+            &caller.principal,
+            pep_id,
+            "GET /api/v1/peps/{id}.pdf",
+            caller.ids.request_id,
+        )
+        .await?;
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/pdf".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", rendered.file_name),
+                ),
+            ],
+            rendered.bytes,
+        )
+            .into_response());
+    }
     let pep_id: PepId = path_id("pep_id", &pep_id)?;
     let header = access::authorize_pep_read(
         &state,

@@ -20,6 +20,7 @@ pub mod audit;
 pub mod child_funding;
 pub mod children;
 pub mod cohort;
+pub mod pep_document;
 pub(crate) mod position;
 pub mod remittance;
 pub mod summary;

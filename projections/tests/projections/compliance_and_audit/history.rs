@@ -222,6 +222,7 @@ pub async fn complete_sections(
 ) {
     for section in sections {
         let draft = PepCommand::DraftSection {
+            based_on: None,
             section: *section,
             content: format!("{} as written on {on}", section.as_str()),
             by: actor(section.owner()),

@@ -24,6 +24,7 @@ impl ChildScript<'_> {
         self.pep(
             pep_id,
             PepCommand::DraftSection {
+                based_on: None,
                 section,
                 content,
                 by: by.clone(),

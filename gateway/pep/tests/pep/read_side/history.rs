@@ -173,6 +173,7 @@ async fn quality_assured_pep(world: &World, child_id: ChildId) -> (PepId, Target
     let mut commands = Vec::new();
     for section in PepSection::REQUIRED {
         commands.push(PepCommand::DraftSection {
+            based_on: None,
             section,
             content: "written".to_owned(),
             by: actor(section.owner()),

@@ -326,3 +326,38 @@ impl PipeOk for Response {
         Ok(self)
     }
 }
+
+/// `GET /peps/{pep_id}/document.pdf`: the PEP as a PDF, for the signed-in reader (authorised
+/// and access-logged as the API's `GET /api/v1/peps/{id}.pdf`, which renders it).
+pub async fn pep_pdf(
+    State(state): State<WebState>,
+    signed_in: SignedIn,
+    Path(pep_id): Path<String>,
+) -> Result<Response, PageError> {
+    let request_id = signed_in.request_id;
+    let pep_id: domain::ids::PepId = pep_id.parse().map_err(|_| PageError::NotFound)?;
+    let rendered = pep_http::reads::pep_document::pep_pdf(
+        state.api(),
+        Some(state.read()),
+        &signed_in.principal,
+        pep_id,
+        "GET /peps/{id}/document.pdf (web page)",
+        request_id,
+    )
+    .await
+    .map_err(|error| PageError::from_api(error, request_id))?;
+    let response = (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", rendered.file_name),
+            ),
+        ],
+        rendered.bytes,
+    );
+    Ok(axum::response::IntoResponse::into_response(response))
+}
