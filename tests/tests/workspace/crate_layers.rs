@@ -21,7 +21,8 @@ use crate::tree::workspace_root;
 /// 0. `domain`: the rules, with no I/O, depending on nothing else here.
 /// 1. `commands` (the write side) and `projections` (the read side): both build on the domain
 ///    and neither on the other, so reads and writes can change separately.
-/// 2. `pep-reference` and `pep-records`: the gateway's reference data and its own tables.
+/// 2. `pep-reference`, `pep-records` and `pep-documents`: the gateway's reference data, its
+///    own tables, and printable documents (which know nothing of the rest).
 /// 3. `pep-messaging`, `pep-auth`, `pep-inbound`: the bus, tokens and inbound files.
 /// 4. `pep-notify`: notices and webhooks, which use records and messaging.
 /// 5. `pep-http`: the API, which composes everything beneath it.
@@ -31,7 +32,7 @@ use crate::tree::workspace_root;
 const LAYERS: &[&[&str]] = &[
     &["domain"],
     &["commands", "projections"],
-    &["pep-reference", "pep-records"],
+    &["pep-reference", "pep-records", "pep-documents"],
     &["pep-messaging", "pep-auth", "pep-inbound"],
     &["pep-notify"],
     &["pep-http"],
