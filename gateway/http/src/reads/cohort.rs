@@ -190,6 +190,22 @@ pub(super) fn check_drill_down(
     }
 }
 
+/// The `financial_year` query parameter the funding reads require.
+pub(super) fn required_financial_year(text: Option<&str>) -> Result<FinancialYear, ApiError> {
+    let Some(year_text) = text else {
+        return Err(ApiError::field(
+            "query.financial_year",
+            "is required, such as 2024-25",
+        ));
+    };
+    year_text.parse().map_err(|_| {
+        ApiError::field(
+            "query.financial_year",
+            format!("{year_text:?} is not a financial year such as 2024-25"),
+        )
+    })
+}
+
 /// The grouping of the funding totals.
 #[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -232,18 +248,7 @@ pub async fn funding(
 ) -> Result<Response, ApiError> {
     require_la_wide(&caller.principal, "PP+ funding totals")?;
     let params = query(params)?;
-    let Some(year_text) = params.financial_year.as_deref() else {
-        return Err(ApiError::field(
-            "query.financial_year",
-            "is required, such as 2024-25",
-        ));
-    };
-    let financial_year: FinancialYear = year_text.parse().map_err(|_| {
-        ApiError::field(
-            "query.financial_year",
-            format!("{year_text:?} is not a financial year such as 2024-25"),
-        )
-    })?;
+    let financial_year = required_financial_year(params.financial_year.as_deref())?;
     let group_by = params.group_by.unwrap_or_default();
     let grouping = match group_by {
         GroupBy::Child => FundingGrouping::Child,

@@ -3,7 +3,7 @@
 //! (`format=csv`). It names children, so it answers the LA-wide readers only (as the other
 //! cohort reads) and writes one access-log row per child listed.
 
-use super::cohort::require_la_wide;
+use super::cohort::{require_la_wide, required_financial_year};
 use super::position::with_position;
 use super::{projection_problem, query, read_side};
 use crate::access;
@@ -16,7 +16,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use domain::funding::FinancialYear;
 use domain::ids::ChildId;
 use domain::values::SchoolUrn;
 use projections::funding::{remittance as paid_instalments, remittance_csv};
@@ -54,18 +53,7 @@ pub async fn remittance(
 ) -> Result<Response, ApiError> {
     require_la_wide(&caller.principal, "PP+ remittances")?;
     let params = query(params)?;
-    let Some(year_text) = params.financial_year.as_deref() else {
-        return Err(ApiError::field(
-            "query.financial_year",
-            "is required, such as 2024-25",
-        ));
-    };
-    let financial_year: FinancialYear = year_text.parse().map_err(|_| {
-        ApiError::field(
-            "query.financial_year",
-            format!("{year_text:?} is not a financial year such as 2024-25"),
-        )
-    })?;
+    let financial_year = required_financial_year(params.financial_year.as_deref())?;
     let school_urn = params
         .school_urn
         .as_deref()
