@@ -8,6 +8,7 @@ mod error;
 mod workflow;
 
 pub use error::PepError;
+pub use workflow::WorkflowStep;
 
 use super::commands::PepCommand;
 use super::events::PepEvent;

@@ -12,10 +12,11 @@ mod tests;
 mod types;
 
 pub use commands::PepCommand;
-pub use decide::{PepError, decide};
+pub use decide::{PepError, WorkflowStep, decide};
 pub use events::PepEvent;
 pub use state::{
-    ActionState, MeetingState, PepHeader, PepState, SectionState, TargetState, Workflow,
+    ActionState, MeetingState, PepHeader, PepState, ReviewRecord, SectionState, TargetState,
+    Workflow,
 };
 pub use types::{
     AttachmentRef, Attendee, PepKind, PepSection, PepStatus, PepTrigger, QaRating, TargetHorizon,

@@ -126,6 +126,22 @@ pub struct PepState {
     pub rating: Option<QaRating>,
     /// Number of content changes (drafts, meetings, views, targets, actions).
     pub content_changes: u32,
+    /// What the workflow's last steps said: when it was last submitted, why it was last
+    /// returned, the QA comments and who signed it off (for the pages and the QA queue).
+    pub review: ReviewRecord,
+}
+
+/// The latest submission, return, rating and sign-off of a PEP, as the events recorded them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewRecord {
+    /// The day it was last submitted.
+    pub submitted_on: Option<NaiveDate>,
+    /// The day it was last returned, and why.
+    pub returned: Option<(NaiveDate, String)>,
+    /// The day it was last rated, and the comments.
+    pub assured: Option<(NaiveDate, Option<String>)>,
+    /// The day it was signed off, and by whom.
+    pub signed_off: Option<(NaiveDate, PersonRef)>,
 }
 
 impl PepState {
@@ -322,16 +338,31 @@ impl PepState {
                     action.completed_on = Some(*completed_on);
                 }
             }
-            PepEvent::Submitted { .. } => {
+            PepEvent::Submitted { submitted_on, .. } => {
                 self.submissions += 1;
+                self.review.submitted_on = Some(*submitted_on);
                 self.workflow = Workflow::Submitted;
             }
-            PepEvent::ReturnedForImprovement { .. } => self.workflow = Workflow::Returned,
-            PepEvent::QualityAssured { rating, .. } => {
+            PepEvent::ReturnedForImprovement {
+                returned_on,
+                reason,
+            } => {
+                self.review.returned = Some((*returned_on, reason.clone()));
+                self.workflow = Workflow::Returned;
+            }
+            PepEvent::QualityAssured {
+                assured_on,
+                rating,
+                comments,
+            } => {
+                self.review.assured = Some((*assured_on, comments.clone()));
                 self.rating = Some(*rating);
                 self.workflow = Workflow::QualityAssured(*rating);
             }
-            PepEvent::SignedOff { .. } => self.workflow = Workflow::SignedOff,
+            PepEvent::SignedOff { signed_off_on, by } => {
+                self.review.signed_off = Some((*signed_off_on, by.clone()));
+                self.workflow = Workflow::SignedOff;
+            }
             PepEvent::Withdrawn { .. } => self.workflow = Workflow::Withdrawn,
         }
         self

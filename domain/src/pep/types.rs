@@ -130,6 +130,50 @@ impl PepSection {
         }
     }
 
+    /// What the section answers, as the default template asks it (Care Planning Regulations
+    /// 2010 Schedule 1 and the DfE's 2018 guidance on promoting the education of looked-after
+    /// children).
+    pub fn prompt(&self) -> &'static str {
+        match self {
+            PepSection::EducationHistory => {
+                "The schools and settings attended and why each was left, attendance and conduct \
+                 there, achievements, and any special educational needs."
+            }
+            PepSection::CurrentArrangements => {
+                "The school or setting now, the support in place (SEN support or an EHCP and its \
+                 review date), and any planned changes to the child's education."
+            }
+            PepSection::AttendanceAndConduct => {
+                "Attendance this term, any exclusions or part-time timetable, and behaviour in \
+                 school."
+            }
+            PepSection::AttainmentAndProgress => {
+                "Current attainment against expected levels, progress since the last PEP, and \
+                 what is helping or getting in the way."
+            }
+            PepSection::PupilPremiumPlus => {
+                "How Pupil Premium Plus is being used, which targets it serves, and the impact \
+                 seen so far."
+            }
+            PepSection::CareContext => {
+                "The placement and any planned changes, the care plan's aims for education, and \
+                 anything the school should know to support the child."
+            }
+            PepSection::CarerContribution => {
+                "How the carer supports learning at home, and the child's leisure interests and \
+                 activities."
+            }
+            PepSection::ChildViews => {
+                "What the child or young person says about school, their learning and their \
+                 plans, in their own words where possible."
+            }
+            PepSection::VirtualSchoolAdvice => {
+                "The Virtual School's advice, and how to contact the Virtual School Head and the \
+                 officer for this child."
+            }
+        }
+    }
+
     /// The section named `name` on the wire (`education_history`).
     pub fn parse(name: &str) -> Option<PepSection> {
         PepSection::ALL

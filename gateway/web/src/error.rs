@@ -37,6 +37,11 @@ pub enum PageError {
         /// What is wrong, in words a person can act on.
         message: String,
     },
+    /// A step the rules refused (a PEP not ready to submit): nothing was changed.
+    NotDone {
+        /// Why, in words a person can act on.
+        message: String,
+    },
     /// The database is unreachable for now.
     Unavailable {
         /// The request, to quote.
@@ -202,6 +207,18 @@ impl IntoResponse for PageError {
                 StatusCode::BAD_REQUEST,
                 "There is a problem with the address".to_owned(),
                 vec![message],
+                Vec::new(),
+                None,
+                false,
+            ),
+            PageError::NotDone { message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This could not be done".to_owned(),
+                vec![
+                    message,
+                    "Nothing was changed. Go back to the page you came from to see what is still needed."
+                        .to_owned(),
+                ],
                 Vec::new(),
                 None,
                 false,

@@ -32,6 +32,7 @@ pub mod assets;
 pub mod chart;
 pub mod error;
 pub mod format;
+pub mod forms;
 pub mod framing;
 pub mod layers;
 pub mod nav;
@@ -177,7 +178,69 @@ pub fn router(state: WebState) -> Router {
         .route("/children", get(pages::children::cohort))
         .route("/my-children", get(pages::children::mine))
         .route("/children/{child_id}", get(pages::child::page))
+        .route(
+            "/children/{child_id}/peps/new",
+            get(pages::pep::workflow::start_form),
+        )
+        .route(
+            "/children/{child_id}/peps",
+            post(pages::pep::workflow::start),
+        )
+        .route("/peps/{pep_id}", get(pages::pep::page))
         .route("/peps/{pep_id}/document.pdf", get(pages::child::pep_pdf))
+        .route(
+            "/peps/{pep_id}/sections/{section}",
+            get(pages::pep::editor::form).post(pages::pep::editor::save),
+        )
+        .route(
+            "/peps/{pep_id}/sections/{section}/autosave",
+            post(pages::pep::editor::autosave),
+        )
+        .route(
+            "/peps/{pep_id}/sections/{section}/complete",
+            post(pages::pep::editor::complete),
+        )
+        .route(
+            "/peps/{pep_id}/targets/new",
+            get(pages::pep::plan::target_new).post(pages::pep::plan::target_add),
+        )
+        .route(
+            "/peps/{pep_id}/actions/new",
+            get(pages::pep::plan::action_new).post(pages::pep::plan::action_add),
+        )
+        .route(
+            "/peps/{pep_id}/actions/{action_id}/done",
+            post(pages::pep::plan::action_done),
+        )
+        .route(
+            "/peps/{pep_id}/meetings/new",
+            get(pages::pep::plan::meeting_new).post(pages::pep::plan::meeting_add),
+        )
+        .route(
+            "/peps/{pep_id}/meetings/{meeting_id}/held",
+            get(pages::pep::plan::held_new).post(pages::pep::plan::held),
+        )
+        .route(
+            "/peps/{pep_id}/child-views",
+            get(pages::pep::plan::views_new).post(pages::pep::plan::views),
+        )
+        .route("/peps/{pep_id}/submit", post(pages::pep::workflow::submit))
+        .route(
+            "/peps/{pep_id}/return",
+            get(pages::pep::workflow::return_form).post(pages::pep::workflow::return_pep),
+        )
+        .route(
+            "/peps/{pep_id}/quality-assurance",
+            get(pages::pep::workflow::rating_form).post(pages::pep::workflow::rate),
+        )
+        .route(
+            "/peps/{pep_id}/sign-off",
+            post(pages::pep::workflow::sign_off),
+        )
+        .route(
+            "/peps/{pep_id}/pp-plus/new",
+            get(pages::pep::pp_plus::new).post(pages::pep::pp_plus::request),
+        )
         .route("/inbox", get(pages::inbox::page))
         .route("/inbox/{notice_id}/read", post(pages::inbox::mark_read))
         .route("/data-quality", get(pages::data_quality::page))

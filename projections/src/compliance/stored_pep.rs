@@ -222,6 +222,8 @@ impl StoredPep {
             submissions: self.submissions,
             content_changes: self.content_changes,
             rating: self.rating,
+            // The compliance rules never read what the workflow's steps said.
+            review: domain::pep::ReviewRecord::default(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod children;
 pub mod dashboard;
 pub mod data_quality;
 pub mod inbox;
+pub mod pep;
 
 use crate::WebState;
 use crate::session::SignedIn;

@@ -23,11 +23,11 @@ pub(super) struct Identity {
     pub(super) people: Vec<Row>,
 }
 
-/// The header of `child` on `today`, with the latest SEN record's date and detail.
-pub(super) fn identity(child: &ChildState, today: NaiveDate, sen: Option<&SenRecord>) -> Identity {
-    // Who the child is.
-    let details = child.details.as_ref();
-    let name = details
+/// The child's name as recorded (given and family name), or that it is not.
+pub fn child_name(child: &ChildState) -> String {
+    child
+        .details
+        .as_ref()
         .and_then(
             |details| match (&details.given_name, &details.family_name) {
                 (Some(given), Some(family)) => Some(format!("{given} {family}")),
@@ -35,7 +35,14 @@ pub(super) fn identity(child: &ChildState, today: NaiveDate, sen: Option<&SenRec
                 _ => None,
             },
         )
-        .unwrap_or_else(|| "Name not recorded".to_owned());
+        .unwrap_or_else(|| "Name not recorded".to_owned())
+}
+
+/// The header of `child` on `today`, with the latest SEN record's date and detail.
+pub(super) fn identity(child: &ChildState, today: NaiveDate, sen: Option<&SenRecord>) -> Identity {
+    // Who the child is.
+    let details = child.details.as_ref();
+    let name = child_name(child);
     let registration = child.registration.as_ref();
     let la_child_id = registration
         .map(|registration| registration.la_child_id.clone())

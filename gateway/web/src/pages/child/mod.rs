@@ -30,11 +30,12 @@ mod pp_plus;
 mod words;
 
 use about::Row;
+pub use about::child_name;
 use education::{AttainmentRow, AttendanceRow, ExclusionRow};
 use pep::{EarlierPep, PepView, earlier_pep, pep_view};
 use pp_plus::PpPlus;
-pub use words::category_name;
 use words::flag_words;
+pub use words::{category_name, debug_words};
 
 /// Timeline entries per page.
 pub const TIMELINE_PAGE_SIZE: usize = 20;

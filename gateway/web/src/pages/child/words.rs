@@ -111,6 +111,11 @@ pub(super) fn sen_name(provision: Option<domain::child::SenProvision>) -> &'stat
     }
 }
 
+/// A domain value's name in words (`PartlyMet` as "Partly met").
+pub fn debug_words(value: &impl std::fmt::Debug) -> String {
+    words(&format!("{value:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
