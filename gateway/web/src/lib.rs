@@ -186,7 +186,22 @@ pub fn router(state: WebState) -> Router {
             "/children/{child_id}/peps",
             post(pages::pep::workflow::start),
         )
+        .route("/quality-assurance", get(pages::quality::queue))
+        .route("/funding", get(pages::funding::page))
+        .route(
+            "/funding/remittance.csv",
+            get(pages::funding::remittance_csv),
+        )
+        .route(
+            "/funding/{year}/requests/{request_id}/decision",
+            get(pages::funding::decision_form).post(pages::funding::decide),
+        )
+        .route(
+            "/funding/{year}/requests/{request_id}/payments",
+            post(pages::funding::record_payment),
+        )
         .route("/peps/{pep_id}", get(pages::pep::page))
+        .route("/peps/{pep_id}/compare", get(pages::quality::compare))
         .route("/peps/{pep_id}/document.pdf", get(pages::child::pep_pdf))
         .route(
             "/peps/{pep_id}/sections/{section}",

@@ -93,6 +93,12 @@ pub fn links_for(principal: &Principal) -> Vec<(&'static str, &'static str)> {
     } else if reach(principal, Operation::ReadChildRecord).is_ok() {
         links.push(("/my-children", "My children"));
     }
+    if reach(principal, Operation::QualityAssurePep).is_ok() {
+        links.push(("/quality-assurance", "Quality assurance"));
+    }
+    if reach(principal, Operation::RecordFundingPayment).is_ok() {
+        links.push(("/funding", "PP+"));
+    }
     if reach(principal, Operation::ReadInbox).is_ok() {
         links.push(("/inbox", "Notices"));
     }

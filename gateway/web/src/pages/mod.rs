@@ -6,8 +6,10 @@ pub mod child;
 pub mod children;
 pub mod dashboard;
 pub mod data_quality;
+pub mod funding;
 pub mod inbox;
 pub mod pep;
+pub mod quality;
 
 use crate::WebState;
 use crate::session::SignedIn;

@@ -106,6 +106,7 @@ struct ChildPage {
     next_link: Option<String>,
     filter_error: Option<String>,
     audit_href: Option<String>,
+    start_pep_href: Option<String>,
 }
 
 fn parse_day(text: &Option<String>, field: &str) -> Result<Option<NaiveDate>, String> {
@@ -314,6 +315,10 @@ pub async fn page(
         )
         .is_ok()
         .then(|| format!("/audit/children/{child_id}")),
+        start_pep_href: (child.open_pep.is_none()
+            && pep_auth::policy::reach(&signed_in.principal, pep_auth::Operation::InitiatePep)
+                .is_ok())
+        .then(|| format!("/children/{child_id}/peps/new")),
     })
     .pipe_ok()
 }

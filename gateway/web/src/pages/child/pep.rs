@@ -69,6 +69,8 @@ pub(super) struct MeetingRow {
 }
 
 pub(super) struct PepView {
+    /// The PEP's own page, where it is written.
+    pub(super) href: String,
     pub(super) heading: String,
     pub(super) status: Tag,
     pub(super) sections: Vec<SectionRow>,
@@ -113,6 +115,9 @@ pub(super) fn pep_view(pep: &PepState) -> PepView {
         })
         .collect();
     PepView {
+        href: header
+            .map(|header| format!("/peps/{}", header.pep_id))
+            .unwrap_or_default(),
         heading,
         status: format::pep_tag(Some(pep.status())),
         sections,
