@@ -45,7 +45,7 @@ pub fn demo_people() -> Vec<DemoPerson> {
             DemoReach::AsTheRoleSays,
         ),
         DemoPerson {
-            school_urn: Some(school_urn),
+            school_urn: Some(school_urn.clone()),
             ..person(
                 "designated-teacher",
                 &teacher.name,
@@ -81,7 +81,10 @@ pub fn demo_people() -> Vec<DemoPerson> {
             Role::Carer,
             "Foster carer: sees the one child in their care".to_owned(),
             "carer-demo",
-            DemoReach::OneChild,
+            DemoReach::OneChild {
+                school_urn: Some(school_urn.clone()),
+                social_worker_id: Some(worker.id.clone()),
+            },
         ),
         person(
             "young-person",
@@ -89,7 +92,10 @@ pub fn demo_people() -> Vec<DemoPerson> {
             Role::YoungPerson,
             "Young person: sees their own record".to_owned(),
             "young-person-demo",
-            DemoReach::OneChild,
+            DemoReach::OneChild {
+                school_urn: Some(school_urn.clone()),
+                social_worker_id: Some(worker.id.clone()),
+            },
         ),
         person(
             "auditor",

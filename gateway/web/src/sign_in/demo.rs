@@ -18,15 +18,23 @@ use projections::compliance::{CohortFilter, Page};
 use serde::Deserialize;
 
 /// Which children a demonstration person reaches, found in the cohort when they sign in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DemoReach {
     /// Nothing to find: the role's reach needs no list (the Virtual School, a designated
     /// teacher by school, an IRO by assignment).
     AsTheRoleSays,
     /// A social worker's caseload: the children whose social worker they are.
     Caseload,
-    /// A carer's or young person's one child: the first child of the LA in the cohort.
-    OneChild,
+    /// A carer's or young person's one child: the first child of the LA in the cohort at
+    /// `school_urn` on the caseload of `social_worker_id` (so the demonstration's teacher,
+    /// social worker, carer and young person can work on the same PEP), or the first child of
+    /// the LA when none is both.
+    OneChild {
+        /// The school to prefer.
+        school_urn: Option<String>,
+        /// The social worker to prefer.
+        social_worker_id: Option<String>,
+    },
 }
 
 /// A person the demonstration sign-in offers.
@@ -138,7 +146,7 @@ async fn claims_for(
         ..CohortFilter::default()
     };
     let side = state.read();
-    match person.reach {
+    match &person.reach {
         DemoReach::AsTheRoleSays => {}
         DemoReach::Caseload => {
             let page = side
@@ -157,12 +165,26 @@ async fn claims_for(
                 .map(|child| child.child_id.to_string())
                 .collect();
         }
-        DemoReach::OneChild => {
-            let page = side
+        DemoReach::OneChild {
+            school_urn,
+            social_worker_id,
+        } => {
+            let preferred = CohortFilter {
+                school_urn: school_urn.clone(),
+                ..filter(social_worker_id.clone())
+            };
+            let mut page = side
                 .compliance()
-                .cohort(side.database(), &filter(None), today, Page::first(1))
+                .cohort(side.database(), &preferred, today, Page::first(1))
                 .await
                 .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+            if page.children.is_empty() {
+                page = side
+                    .compliance()
+                    .cohort(side.database(), &filter(None), today, Page::first(1))
+                    .await
+                    .map_err(|error| PageError::internal(error.to_string(), request_id))?;
+            }
             claims.child_ids = page
                 .children
                 .iter()

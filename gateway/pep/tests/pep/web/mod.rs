@@ -5,6 +5,7 @@
 //! and the GOV.UK assets served from the binary. [`browser`] drives the same pages in Chromium.
 
 mod browser;
+mod editor;
 mod pp_plus;
 pub(crate) mod user;
 

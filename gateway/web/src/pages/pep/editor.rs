@@ -146,9 +146,32 @@ pub async fn save(
     let request_id = signed_in.request_id;
     let section = section(&section_name)?;
     let loaded = load_for(&state, &signed_in, &pep_id, Operation::DraftSection).await?;
-    may_write(&loaded, &signed_in, section)?;
     let content = posted.raw("content");
     let based_on = revision_of(&posted);
+    match may_write(&loaded, &signed_in, section) {
+        Ok(()) => {}
+        // The PEP was submitted (or closed) while the person was writing: their text stays on
+        // the page to copy, with why it cannot be saved here.
+        Err(PageError::BadRequest { message }) => {
+            let mut page = editor(
+                &signed_in,
+                &state,
+                &loaded,
+                section,
+                content,
+                based_on.unwrap_or_default(),
+            );
+            page.problems.summary.push(SummaryError {
+                anchor: "content".to_owned(),
+                message: format!(
+                    "Your text was not saved. {message} Copy your text from the box below if you \
+                     need it for the next PEP."
+                ),
+            });
+            return render_with_status(StatusCode::CONFLICT, &page).pipe_ok();
+        }
+        Err(refused) => return Err(refused),
+    }
     let path = format!("{}/sections/{}", loaded.href(), section.as_str());
     let command = PepCommand::DraftSection {
         section,
