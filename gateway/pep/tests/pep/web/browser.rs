@@ -17,7 +17,7 @@ use tests::browser::{Browser, screenshots_directory};
 pub(super) const LA: &str = "831";
 
 /// Checks a page as every page is checked, and photographs it.
-async fn check_page(browser: &Browser, name: &str) {
+pub(super) async fn check_page(browser: &Browser, name: &str) {
     browser.assert_accessible(name).await;
     let overflow = sideways_overflow(browser).await;
     assert!(
@@ -60,7 +60,7 @@ async fn sign_in(browser: &Browser, base: &str, choice: &str) {
     browser.click_button("Sign in").await;
 }
 
-async fn sign_out(browser: &Browser) {
+pub(super) async fn sign_out(browser: &Browser) {
     browser.click_button("Sign out").await;
     let text = browser.text().await;
     assert!(

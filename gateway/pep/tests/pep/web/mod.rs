@@ -8,6 +8,7 @@ mod browser;
 mod editor;
 mod pp_plus;
 pub(crate) mod user;
+mod walk;
 
 use crate::client::send;
 use crate::service::{Service, test_config, token_for, virtual_school_token};
