@@ -378,6 +378,55 @@ pub fn context(signed_in: &SignedIn, posted: &Posted, path: &str) -> CommandCont
     }
 }
 
+/// The id of what a form creates (a PEP, target, meeting, PP+ request): derived from the
+/// form's key, the person and the form's fields, so the form sent twice names the same thing
+/// and is recorded once; fresh when the form has no key.
+pub fn id_from_key(
+    state: &WebState,
+    signed_in: &SignedIn,
+    posted: &Posted,
+    path: &str,
+    purpose: &str,
+) -> uuid::Uuid {
+    match posted.text("form_key").as_str() {
+        "" => state.api().ids().new_id(),
+        key => pep_http::command::derived_id(
+            &signed_in.principal.subject,
+            key,
+            &posted.fingerprint(path),
+            purpose,
+        ),
+    }
+}
+
+/// Today in England, the date a form's command records.
+pub fn today(state: &WebState) -> NaiveDate {
+    pep_http::command::london_date(state.api().clock().now())
+}
+
+/// The required date input `name`: the day, or `missing` (when left empty) or why it is not a
+/// date marked on the field.
+pub fn required_date(
+    posted: &Posted,
+    fields: &mut [Field],
+    problems: &mut Problems,
+    name: &str,
+    label: &str,
+    missing: &str,
+) -> Option<NaiveDate> {
+    match posted.date(name, label) {
+        Ok(Some(day)) => Some(day),
+        Ok(None) => {
+            problems.add(fields, name, missing);
+            None
+        }
+        Err(message) => {
+            problems.add(fields, name, message);
+            None
+        }
+    }
+}
+
 /// A fresh idempotency key for a form being rendered.
 pub fn new_form_key(state: &WebState) -> String {
     state.api().ids().new_id().to_string()

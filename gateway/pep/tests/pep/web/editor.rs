@@ -73,7 +73,7 @@ fn section_text(pep: &Value, section: &str) -> Option<String> {
 }
 
 /// The value of the hidden input `name` on a page.
-fn hidden(html: &str, name: &str) -> String {
+pub(super) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)

@@ -12,7 +12,7 @@
 
 use super::browser::{check_page, sign_out};
 use super::demo_service;
-use super::editor::{carers_child, close_open_pep};
+use super::editor::{carers_child, close_open_pep, hidden};
 use super::user::{WebUser, csrf_token};
 use crate::client::send;
 use crate::service::virtual_school_token;
@@ -137,12 +137,7 @@ async fn a_pep_is_walked_from_initiation_to_sign_off_by_every_role_in_a_real_bro
         .get(&format!("{pep_path}/sections/education_history"))
         .await
         .text();
-    let revision = officer_form
-        .split("name=\"based_on_revision\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let revision = hidden(&officer_form, "based_on_revision");
     let saved = officer
         .post_form(
             &format!("{pep_path}/sections/education_history"),

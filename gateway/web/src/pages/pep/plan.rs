@@ -6,7 +6,9 @@
 use super::{Loaded, PipeOk, done, load_for, run};
 use crate::WebState;
 use crate::error::PageError;
-use crate::forms::{Field, FormPage, Posted, Problems, new_form_key};
+use crate::forms::{
+    Field, FormPage, Posted, Problems, id_from_key, new_form_key, required_date, today,
+};
 use crate::nav::Layout;
 use crate::session::SignedIn;
 use axum::Form;
@@ -16,10 +18,6 @@ use domain::actor::PersonRef;
 use domain::ids::{ActionId, MeetingId, TargetId};
 use domain::pep::{Attendee, PepCommand, TargetHorizon};
 use pep_auth::Operation;
-
-fn today(state: &WebState) -> chrono::NaiveDate {
-    pep_http::command::london_date(state.api().clock().now())
-}
 
 /// The people a target, action or meeting may name: the child's people and the writer, each
 /// with the capacity they act in. Keyed by their position, which the form sends.
@@ -64,24 +62,6 @@ fn chosen_people(
         .filter_map(|index| index.parse::<usize>().ok())
         .filter_map(|index| people.get(index).cloned())
         .collect()
-}
-
-fn id_from_key(
-    signed_in: &SignedIn,
-    posted: &Posted,
-    path: &str,
-    purpose: &str,
-    state: &WebState,
-) -> uuid::Uuid {
-    match posted.text("form_key").as_str() {
-        "" => state.api().ids().new_id(),
-        key => pep_http::command::derived_id(
-            &signed_in.principal.subject,
-            key,
-            &posted.fingerprint(path),
-            purpose,
-        ),
-    }
 }
 
 struct FormText {
@@ -208,21 +188,14 @@ pub async fn target_add(
             "Choose who is responsible for the target",
         );
     }
-    let due_on = match posted.date("due_on", "The date") {
-        Ok(Some(day)) => Some(day),
-        Ok(None) => {
-            problems.add(
-                &mut fields,
-                "due_on",
-                "Enter the date the target is to be achieved by",
-            );
-            None
-        }
-        Err(message) => {
-            problems.add(&mut fields, "due_on", message);
-            None
-        }
-    };
+    let due_on = required_date(
+        &posted,
+        &mut fields,
+        &mut problems,
+        "due_on",
+        "The date",
+        "Enter the date the target is to be achieved by",
+    );
     let horizon: Option<TargetHorizon> =
         serde_json::from_value(serde_json::Value::String(posted.text("horizon"))).ok();
     if horizon.is_none() {
@@ -239,7 +212,7 @@ pub async fn target_add(
     };
     let command = PepCommand::SetTarget {
         target_id: TargetId::from_uuid(id_from_key(
-            &signed_in, &posted, &form.path, "target", &state,
+            &state, &signed_in, &posted, &form.path, "target",
         )),
         area: posted.text("area"),
         description: posted.text("description"),
@@ -359,24 +332,21 @@ pub async fn action_add(
     if owner.is_none() {
         problems.add(&mut fields, "owner", "Choose who will do it");
     }
-    let due_on = match posted.date("due_on", "The date") {
-        Ok(Some(day)) => Some(day),
-        Ok(None) => {
-            problems.add(&mut fields, "due_on", "Enter the date it is to be done by");
-            None
-        }
-        Err(message) => {
-            problems.add(&mut fields, "due_on", message);
-            None
-        }
-    };
+    let due_on = required_date(
+        &posted,
+        &mut fields,
+        &mut problems,
+        "due_on",
+        "The date",
+        "Enter the date it is to be done by",
+    );
     let target_id = posted.text("target").parse::<TargetId>().ok();
     let (Some((owner, _)), Some(due_on), true) = (owner, due_on, problems.is_empty()) else {
         return page(&state, &signed_in, &loaded, &form, fields, problems).pipe_ok();
     };
     let command = PepCommand::AgreeAction {
         action_id: ActionId::from_uuid(id_from_key(
-            &signed_in, &posted, &form.path, "action", &state,
+            &state, &signed_in, &posted, &form.path, "action",
         )),
         description: posted.text("description"),
         owner,
@@ -488,21 +458,14 @@ pub async fn meeting_add(
     let form = meeting_form(&loaded);
     let mut fields = meeting_fields(&posted, &people);
     let mut problems = Problems::none();
-    let day = match posted.date("scheduled_for", "The date of the meeting") {
-        Ok(Some(day)) => Some(day),
-        Ok(None) => {
-            problems.add(
-                &mut fields,
-                "scheduled_for",
-                "Enter the date of the meeting",
-            );
-            None
-        }
-        Err(message) => {
-            problems.add(&mut fields, "scheduled_for", message);
-            None
-        }
-    };
+    let day = required_date(
+        &posted,
+        &mut fields,
+        &mut problems,
+        "scheduled_for",
+        "The date of the meeting",
+        "Enter the date of the meeting",
+    );
     let invitees: Vec<PersonRef> = chosen_people(&posted, "invitees", &people)
         .into_iter()
         .map(|(person, _)| person)
@@ -519,7 +482,7 @@ pub async fn meeting_add(
     };
     let command = PepCommand::ScheduleMeeting {
         meeting_id: MeetingId::from_uuid(id_from_key(
-            &signed_in, &posted, &form.path, "meeting", &state,
+            &state, &signed_in, &posted, &form.path, "meeting",
         )),
         scheduled_for: day,
         invitees,
@@ -618,21 +581,14 @@ pub async fn held(
     let form = held_form(&loaded, meeting_id);
     let mut fields = held_fields(&posted, &people, today(&state));
     let mut problems = Problems::none();
-    let day = match posted.date("held_on", "The date it was held") {
-        Ok(Some(day)) => Some(day),
-        Ok(None) => {
-            problems.add(
-                &mut fields,
-                "held_on",
-                "Enter the date the meeting was held",
-            );
-            None
-        }
-        Err(message) => {
-            problems.add(&mut fields, "held_on", message);
-            None
-        }
-    };
+    let day = required_date(
+        &posted,
+        &mut fields,
+        &mut problems,
+        "held_on",
+        "The date it was held",
+        "Enter the date the meeting was held",
+    );
     let attendees: Vec<Attendee> = chosen_people(&posted, "attendees", &people)
         .into_iter()
         .map(|(person, capacity)| Attendee { person, capacity })

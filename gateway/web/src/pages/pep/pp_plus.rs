@@ -171,17 +171,15 @@ pub async fn request(
     let (Some(amount), true) = (amount, problems.is_empty()) else {
         return page(&state, &signed_in, &loaded, fields, problems).pipe_ok();
     };
-    let today = pep_http::command::london_date(state.api().clock().now());
+    let today = crate::forms::today(&state);
     let path = format!("{}/pp-plus/new", loaded.href());
-    let request_id = FundingRequestId::from_uuid(match posted.text("form_key").as_str() {
-        "" => state.api().ids().new_id(),
-        key => pep_http::command::derived_id(
-            &signed_in.principal.subject,
-            key,
-            &posted.fingerprint(&path),
-            "funding-request",
-        ),
-    });
+    let request_id = FundingRequestId::from_uuid(crate::forms::id_from_key(
+        &state,
+        &signed_in,
+        &posted,
+        &path,
+        "funding-request",
+    ));
     let request = FundingRequest {
         request_id,
         pep_id: loaded.pep_id,

@@ -6,7 +6,7 @@
 use super::{PipeOk, done, load_for, run};
 use crate::WebState;
 use crate::error::PageError;
-use crate::forms::{Field, FormPage, Posted, Problems, new_form_key};
+use crate::forms::{Field, FormPage, Posted, Problems, id_from_key, new_form_key, today};
 use crate::nav::Layout;
 use crate::session::SignedIn;
 use axum::Form;
@@ -34,10 +34,6 @@ pub(crate) fn step_refused(error: ApiError, request_id: uuid::Uuid) -> PageError
         }
         _ => PageError::from_api(error, request_id),
     }
-}
-
-fn today(state: &WebState) -> chrono::NaiveDate {
-    pep_http::command::london_date(state.api().clock().now())
 }
 
 const KINDS: [(&str, &str); 5] = [
@@ -162,15 +158,7 @@ pub async fn start(
     let path = format!("/children/{child_id}/peps");
     let context = crate::forms::context(&signed_in, &posted, &path);
     // The PEP's id comes from the form's key, so the form sent twice starts one PEP.
-    let pep_id = PepId::from_uuid(match posted.text("form_key").as_str() {
-        "" => state.api().ids().new_id(),
-        key => pep_http::command::derived_id(
-            &signed_in.principal.subject,
-            key,
-            &posted.fingerprint(&path),
-            "pep",
-        ),
-    });
+    let pep_id = PepId::from_uuid(id_from_key(&state, &signed_in, &posted, &path, "pep"));
     let outcome = state
         .api()
         .commands()
